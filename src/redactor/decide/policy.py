@@ -1,0 +1,67 @@
+"""Policies map categories to actions; they live in models/policies as YAML.
+
+A policy changes actions, never categories: the same scan can be judged for a
+release to the patient or to a third party by switching the policy file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..detect.resources import models_dir
+from ..model import Action, Category, Finding
+
+DEFAULT_POLICY = "patient-access"
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    actions: dict[Category, Action]
+    review_below: float = 0.0
+
+    def action_for(self, finding: Finding) -> Action:
+        if finding.category is Category.UNREADABLE:
+            return Action.REVIEW  # unread text can never be passed by a policy
+        action = self.actions[finding.category]
+        if action is Action.REDACT and finding.score < self.review_below:
+            return Action.REVIEW
+        return action
+
+
+def load_policy(source: str | Path | None = None) -> Policy:
+    """A policy by name (from models/policies) or by file path."""
+    if source is None:
+        source = DEFAULT_POLICY
+    path = Path(source)
+    if not path.suffix:
+        path = models_dir() / "policies" / f"{source}.yml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{source}: no such policy file") from None
+    except yaml.YAMLError:
+        raise PolicyError(f"{path}: not valid YAML") from None
+    if not isinstance(data, dict) or not isinstance(data.get("actions"), dict):
+        raise PolicyError(f"{path}: a policy needs a name and an 'actions' mapping")
+    actions: dict[Category, Action] = {}
+    for key, value in data["actions"].items():
+        try:
+            actions[Category(key)] = Action(value)
+        except ValueError:
+            raise PolicyError(f"{path}: '{key}: {value}' is not a known category and action") from None
+    missing = [c for c in Category if c is not Category.UNREADABLE and c not in actions]
+    if missing:
+        raise PolicyError(f"{path}: no action for {', '.join(missing)}")
+    try:
+        review_below = float(data.get("review_below", 0.0))
+    except (TypeError, ValueError):
+        raise PolicyError(f"{path}: review_below must be a number") from None
+    return Policy(name=str(data.get("name") or path.stem), actions=actions, review_below=review_below)

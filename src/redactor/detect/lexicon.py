@@ -1,0 +1,61 @@
+"""Match every lexicon rule in one pass: two PhraseMatchers and one combined regex.
+
+Compiling all phrases into one spaCy PhraseMatcher (and all patterns into one
+alternation) keeps the cost flat as the word lists grow, unlike a regex per term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .resources import LexiconRule
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    rule: LexiconRule
+
+
+class LexiconMatcher:
+    def __init__(self, nlp: Language, rules: tuple[LexiconRule, ...]) -> None:
+        self.rules = {rule.name: rule for rule in rules}
+        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
+        alternatives: list[str] = []
+        self.group_rule: dict[str, LexiconRule] = {}
+        for number, rule in enumerate(rules):
+            if rule.phrases:
+                self.any_case.add(rule.name, list(nlp.tokenizer.pipe(rule.phrases)))
+            if rule.exact:
+                self.as_written.add(rule.name, list(nlp.tokenizer.pipe(rule.exact)))
+            for index, pattern in enumerate(rule.patterns):
+                group = f"r{number}_{index}"
+                self.group_rule[group] = rule
+                alternatives.append(f"(?P<{group}>{pattern})")
+        self.regex = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+    def match(self, doc: Doc, offset: int = 0) -> list[Hit]:
+        """Hits in `doc`, with character offsets shifted by `offset` (for chunked text)."""
+        hits: list[Hit] = []
+        vocab = doc.vocab.strings
+        for matcher in (self.any_case, self.as_written):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                hits.append(
+                    Hit(offset + span.start_char, offset + span.end_char, self.rules[vocab[match_id]])
+                )
+        if self.regex is not None:
+            text = doc.text
+            for found in self.regex.finditer(text):
+                group = found.lastgroup
+                if group is None or found.start() == found.end():
+                    continue
+                hits.append(Hit(offset + found.start(), offset + found.end(), self.group_rule[group]))
+        return hits

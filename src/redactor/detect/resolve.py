@@ -1,0 +1,60 @@
+"""Combine overlapping findings into the set a reviewer should see.
+
+Two rules: findings of one category that overlap become one finding over their
+union (the strongest reason kept); and where the "who" findings disagree about a
+span (patient, professional or third party), the most certain wins, a tie going
+to the third party, because a missed third party can get someone hurt.
+"""
+
+from __future__ import annotations
+
+from ..model import Category, Finding
+
+WHO = frozenset(
+    {
+        Category.THIRD_PARTY_NAME,
+        Category.THIRD_PARTY_IDENTIFIER,
+        Category.PATIENT_IDENTIFIER,
+        Category.PROFESSIONAL,
+    }
+)
+THIRD_PARTY = frozenset({Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_IDENTIFIER})
+
+
+def resolve(findings: list[Finding], text: str) -> list[Finding]:
+    merged = _merge_same_category(findings, text)
+    who = sorted((f for f in merged if f.category in WHO), key=_strength, reverse=True)
+    kept_who: list[Finding] = []
+    for finding in who:
+        if not any(_overlaps(finding, other) for other in kept_who):
+            kept_who.append(finding)
+    rest = [f for f in merged if f.category not in WHO]
+    return sorted(kept_who + rest, key=lambda f: (f.start, f.end, f.category))
+
+
+def _strength(finding: Finding) -> tuple[float, int, int]:
+    return finding.score, finding.category in THIRD_PARTY, finding.end - finding.start
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _merge_same_category(findings: list[Finding], text: str) -> list[Finding]:
+    by_category: dict[Category, list[Finding]] = {}
+    for finding in findings:
+        by_category.setdefault(finding.category, []).append(finding)
+    out: list[Finding] = []
+    for group in by_category.values():
+        group.sort(key=lambda f: (f.start, -f.end))
+        current = group[0]
+        for finding in group[1:]:
+            if finding.start < current.end or (finding.start == current.end == finding.end):
+                best = current if current.score >= finding.score else finding
+                end = max(current.end, finding.end)
+                current = best.with_(start=current.start, end=end, text=text[current.start : end])
+            else:
+                out.append(current)
+                current = finding
+        out.append(current)
+    return out

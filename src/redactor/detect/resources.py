@@ -1,0 +1,166 @@
+"""Load the domain knowledge in `models/`: lexicons, people lists, identifier patterns.
+
+The files are data a safeguarding GP can edit, so every problem in them is reported
+as a `ModelDataError` naming the file and the rule, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Category
+
+
+class ModelDataError(Exception):
+    """A file in models/ that cannot be used as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconRule:
+    category: Category
+    id: str
+    reason: str
+    score: float
+    phrases: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.category}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    relations: frozenset[str]
+    professional_words: frozenset[str]  # lower case, matched in any case
+    professional_acronyms: frozenset[str]  # matched only as written
+    forenames: frozenset[str]
+    ambiguous_forenames: frozenset[str]
+    not_names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    root: Path
+    rules: tuple[LexiconRule, ...]
+    people: People
+    identifier_config: dict[str, object] = field(hash=False)
+
+
+def models_dir() -> Path:
+    """Where the data lives: $REDACTOR_MODELS, the installed package copy, or the repo."""
+    override = os.environ.get("REDACTOR_MODELS")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "models", here.parents[3] / "models"):
+        if (candidate / "lexicons").is_dir():
+            return candidate
+    raise ModelDataError("cannot find the models/ folder; set REDACTOR_MODELS")
+
+
+def read_word_list(path: Path) -> list[str]:
+    """One term per line; '#' starts a comment."""
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return words
+
+
+def _load_yaml(path: Path) -> dict[str, object]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ModelDataError(f"{path.name}{where}: not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ModelDataError(f"{path.name}: expected a mapping at the top")
+    return data
+
+
+def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ...]:
+    relation_alternation = "(?:" + "|".join(
+        re.escape(r) + "s?" for r in sorted(relations, key=len, reverse=True)
+    ) + ")"
+    rules: list[LexiconRule] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.yml")):
+        data = _load_yaml(path)
+        try:
+            category = Category(str(data.get("category")))
+        except ValueError:
+            raise ModelDataError(f"{path.name}: unknown category {data.get('category')!r}") from None
+        for raw in data.get("rules") or []:  # type: ignore[union-attr]
+            if not isinstance(raw, dict) or "id" not in raw or "reason" not in raw:
+                raise ModelDataError(f"{path.name}: every rule needs an id and a reason")
+            rule_id = str(raw["id"])
+            score = float(raw.get("score", 0.8))
+            if not 0 < score <= 1:
+                raise ModelDataError(f"{path.name} rule {rule_id}: score must be in (0, 1]")
+            patterns = tuple(
+                str(p).replace("{relation}", relation_alternation) for p in raw.get("patterns") or []
+            )
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ModelDataError(f"{path.name} rule {rule_id}: bad pattern ({exc})") from None
+            rule = LexiconRule(
+                category=category,
+                id=rule_id,
+                reason=str(raw["reason"]),
+                score=score,
+                phrases=tuple(str(p) for p in raw.get("phrases") or []),
+                exact=tuple(str(p) for p in raw.get("exact") or []),
+                patterns=patterns,
+            )
+            if rule.name in seen:
+                raise ModelDataError(f"{path.name}: rule {rule_id} defined twice")
+            seen.add(rule.name)
+            rules.append(rule)
+    if not rules:
+        raise ModelDataError(f"{folder}: no lexicon rules found")
+    return tuple(rules)
+
+
+def load_people(folder: Path) -> People:
+    relations = frozenset(w.lower() for w in read_word_list(folder / "relations.txt"))
+    words, acronyms = set(), set()
+    for term in read_word_list(folder / "professionals.txt"):
+        (acronyms if term.isupper() else words).add(term if term.isupper() else term.lower())
+    forenames, ambiguous = set(), set()
+    for line in read_word_list(folder / "forenames.txt"):
+        if line.startswith("ambiguous:"):
+            ambiguous.add(line.split(":", 1)[1].strip().lower())
+        else:
+            forenames.add(line.lower())
+    return People(
+        relations=relations,
+        professional_words=frozenset(words),
+        professional_acronyms=frozenset(acronyms),
+        forenames=frozenset(forenames - ambiguous),
+        ambiguous_forenames=frozenset(ambiguous),
+        not_names=frozenset(w.lower() for w in read_word_list(folder / "not_names.txt")),
+    )
+
+
+@cache
+def load_models(root: Path | None = None) -> Models:
+    root = root or models_dir()
+    try:
+        people = load_people(root / "people")
+        rules = load_rules(root / "lexicons", people.relations)
+        identifiers = _load_yaml(root / "patterns" / "identifiers.yml")
+    except FileNotFoundError as exc:
+        raise ModelDataError(f"missing model file {Path(str(exc.filename)).name}") from None
+    return Models(root=root, rules=rules, people=people, identifier_config=identifiers)

@@ -1,0 +1,90 @@
+"""Turn input files into `Document`s: text, pages, entries and who the patient is."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Document
+from .demographics import read_demographics
+from .entries import split_entries
+from .errors import IngestError
+from .pdf import extract_pdf
+from .text import decode_text
+
+__all__ = ["IngestError", "InputFile", "find_inputs", "load_document"]
+
+READERS = {".txt": "text", ".text": "text", ".pdf": "pdf"}
+
+# Refuse before reading: bigger files are never single GP exports.
+MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    shown_as: str  # as the user gave it (relative stays relative)
+
+
+def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """Expand files and folders into the files to scan.
+
+    Returns the files plus (path, problem) pairs for arguments that do not exist.
+    Inside folders, hidden files and types redactor does not read are passed over;
+    a file named explicitly is always attempted so its problem gets reported.
+    """
+    found: list[InputFile] = []
+    missing: list[tuple[str, str]] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            for child in sorted(_walk(path)):
+                found.append(InputFile(child, str(child)))
+        elif path.is_file():
+            found.append(InputFile(path, arg))
+        else:
+            missing.append((arg, "no such file or folder"))
+    return found, missing
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for child in folder.rglob("*"):
+        relative = child.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if child.is_file() and child.suffix.lower() in READERS:
+            yield child
+
+
+def load_document(source: InputFile) -> Document:
+    kind = READERS.get(source.path.suffix.lower())
+    if kind is None:
+        raise IngestError(f"unsupported file type '{source.path.suffix or '(none)'}'")
+    try:
+        size = source.path.stat().st_size
+        if size > MAX_BYTES:
+            raise IngestError(f"file too large ({size // 1_048_576} MB; limit {MAX_BYTES // 1_048_576} MB)")
+        data = source.path.read_bytes()
+    except PermissionError:
+        raise IngestError("permission denied") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or type(exc).__name__})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if kind == "pdf":
+        pdf = extract_pdf(data)
+        document = Document(
+            path=source.shown_as,
+            sha256=digest,
+            text=pdf.text,
+            pages=len(pdf.page_starts),
+            page_starts=pdf.page_starts,
+            unreadable_pages=pdf.unreadable_pages,
+        )
+    else:
+        document = Document(path=source.shown_as, sha256=digest, text=decode_text(data))
+    document.patient, document.authors = read_demographics(document.text)
+    document.entries = split_entries(document.text, whole_document=kind == "pdf")
+    document.authors.extend(e.author for e in document.entries if e.author)
+    return document

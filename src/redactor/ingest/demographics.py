@@ -1,0 +1,118 @@
+"""Read who the patient is from the export's labelled demographics.
+
+EMIS- and SystmOne-style printouts, letters and results all carry a labelled
+block ("Name:", "Surname:"/"Forename(s):", "DOB:", "NHS No:", "Address:"). The
+record's own labels decide the patient; nothing is guessed from free text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..model import Patient
+
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady", "rev"}
+
+_VALUE = r"(?P<value>[^\n]*?)(?=\s{2,}|\t|$|\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth)\b)"
+LABELS = {
+    "name": re.compile(r"^[ \t]*(?:Patient(?: name)?|Name|Re)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+    "surname": re.compile(r"(?:^|\s)Surname[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+    "forenames": re.compile(
+        r"(?:^|\s)(?:Forenames?(?:\(s\))?|First names?|Given names?)[ \t]*:[ \t]*" + _VALUE,
+        re.M | re.I,
+    ),
+    "dob": re.compile(
+        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth)[ \t]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{5,18}?\d{2,4})\b",
+        re.M | re.I,
+    ),
+    "nhs": re.compile(
+        r"(?:^|\s)NHS (?:No\.?|Number|no)[ \t]*:?[ \t]*(?P<value>\d{3}[ \-]?\d{3}[ \-]?\d{4})\b",
+        re.M | re.I,
+    ),
+    "address": re.compile(r"^[ \t]*(?:Address|Home address)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+}
+AUTHOR = re.compile(
+    r"^[ \t]*(?:Author|Clinician|Seen by|Requested by|Signed|Usual GP|Registered GP|From|Dictated by)"
+    r"[ \t]*:[ \t]*(?P<value>[^\n]+?)\s*$",
+    re.M | re.I,
+)
+POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+DATE = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[-/. ](?P<m>\d{1,2}|[A-Za-z]{3,9})\.?[-/. ](?P<y>\d{4}|\d{2})\b"
+)
+# Only the top of a record is its header; labels deep in a letter can name anyone.
+HEADER_CHARS = 2500
+
+
+def parse_date(text: str) -> str | None:
+    """Day-first UK dates in the usual spellings, as ISO; None if not a real date."""
+    match = DATE.search(text)
+    if not match:
+        return None
+    return _iso(match.group("d"), match.group("m"), match.group("y"))
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    month_number = int(month) if month.isdigit() else MONTHS.get(month[:3].lower())
+    if month_number is None:
+        return None
+    year_number = int(year)
+    if len(year) == 2:
+        year_number += 1900 if year_number > 30 else 2000
+    try:
+        return date(year_number, month_number, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def split_name(value: str) -> tuple[tuple[str, ...], str | None]:
+    """("Mr Daniel HARGREAVES") -> (("Daniel",), "Hargreaves"); handles "SURNAME, Forename"."""
+    value = re.sub(r"\(.*?\)", " ", value).strip(" ,.")
+    if "," in value:
+        surname, _, rest = value.partition(",")
+        words = [w for w in rest.split() if w.lower().strip(".") not in TITLES]
+        return tuple(_tidy(w) for w in words), _tidy(surname.strip()) or None
+    words = [w for w in value.split() if w.lower().strip(".") not in TITLES]
+    if not words:
+        return (), None
+    if len(words) == 1:
+        return (), _tidy(words[0])
+    return tuple(_tidy(w) for w in words[:-1]), _tidy(words[-1])
+
+
+def _tidy(word: str) -> str:
+    word = word.strip(" ,.;:")
+    return word.title() if word.isupper() and len(word) > 1 else word
+
+
+def read_demographics(text: str) -> tuple[Patient, list[str]]:
+    """The patient named in the header, plus author names the header gives."""
+    head = text[:HEADER_CHARS]
+    found: dict[str, str] = {}
+    for key, pattern in LABELS.items():
+        match = pattern.search(head)
+        if match and match.group("value").strip():
+            found[key] = match.group("value").strip()
+    forenames: tuple[str, ...] = ()
+    surname = None
+    if "name" in found:
+        forenames, surname = split_name(found["name"])
+    if "surname" in found:
+        surname = _tidy(found["surname"])
+    if "forenames" in found:
+        forenames = tuple(_tidy(w) for w in found["forenames"].split())
+    address = found.get("address")
+    postcode_match = POSTCODE.search(address or "")
+    patient = Patient(
+        forenames=forenames,
+        surname=surname,
+        dob=parse_date(found["dob"]) if "dob" in found else None,
+        nhs_number=re.sub(r"\D", "", found["nhs"]) if "nhs" in found else None,
+        address=address,
+        postcode=" ".join(postcode_match.groups()) if postcode_match else None,
+    )
+    authors = [m.group("value") for m in AUTHOR.finditer(head)]
+    return patient, authors

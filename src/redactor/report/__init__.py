@@ -1,0 +1,1 @@
+"""Report: the JSON contract, the terminal summary (and, later, HTML)."""

@@ -1,0 +1,58 @@
+"""The JSON report (schema 1), documented in the README.
+
+Later versions may add fields, never remove or rename these. The report holds
+record text (span texts): it is for the practice and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .. import __version__
+from ..model import Document
+
+SCHEMA = 1
+NOTICE = "Contains patient-identifiable data from GP records. For the practice only; do not share."
+
+
+def build_report(documents: list[Document], errors: list[tuple[str, str]], policy: str) -> dict[str, object]:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "redactor", "version": __version__},
+        "notice": NOTICE,
+        "policy": policy,
+        "documents": [
+            {
+                "path": doc.path,
+                "sha256": doc.sha256,
+                "pages": doc.pages,
+                "entries": [entry.to_json() for entry in doc.entries],
+                "findings": [finding.to_json() for finding in doc.findings],
+            }
+            for doc in documents
+        ],
+        "errors": [{"path": path, "error": error} for path, error in errors],
+    }
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write beside the target then rename, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)  # patient data: owner only
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_report(path: Path, report: dict[str, object]) -> None:
+    write_atomic(path, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
