@@ -45,11 +45,16 @@ class LexiconMatcher:
         """Hits in `doc`, with character offsets shifted by `offset` (for chunked text)."""
         hits: list[Hit] = []
         vocab = doc.vocab.strings
+        # Exports wrap lines mid-phrase ("strategy\n    meeting"). spaCy keeps the
+        # line break as a token, which a PhraseMatcher cannot skip, so phrases are
+        # matched on a copy of the doc without whitespace tokens, mapped back after.
+        words = [token for token in doc if not token.is_space]
+        compact = Doc(doc.vocab, words=[t.text for t in words]) if len(words) < len(doc) else doc
         for matcher in (self.any_case, self.as_written):
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
+            for match_id, start, end in matcher(compact):
+                first, last = words[start], words[end - 1]
                 hits.append(
-                    Hit(offset + span.start_char, offset + span.end_char, self.rules[vocab[match_id]])
+                    Hit(offset + first.idx, offset + last.idx + len(last), self.rules[vocab[match_id]])
                 )
         if self.regex is not None:
             text = doc.text

@@ -51,6 +51,19 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
+        verbs = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in
+                         sorted(self.models.people.info_verbs, key=len, reverse=True))
+        # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
+        self.subject_verb = re.compile(
+            rf"(?:'s)?[ \t]*(?:\([^)\n]{{0,40}}\)[ \t]*)?,?[ \t]*(?:also[ \t]+|now[ \t]+|then[ \t]+)?(?:{verbs})\b",
+            re.IGNORECASE,
+        )
+        # Reported speech carried on: "Mum rang. Says he is drinking again."
+        self.carried_on = re.compile(
+            rf"(?:also[ \t]+|and[ \t]+)?(?:(?:she|he|they)[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
+            rf"reported|states|stated|describes|described|feels|thinks|believes|worried|adds|added)\b)",
+            re.IGNORECASE,
+        )
 
     def detect(self, documents: list[Document], batch_size: int = 32) -> None:
         """Fill each document's `findings` (actions are the policy's job, not ours)."""
@@ -70,10 +83,44 @@ class Detector:
     def _findings(self, document: Document, raw: _Raw) -> list[Finding]:
         text = document.text
         findings = self.people.judge(text, raw.persons, document.patient, document.authors)
-        findings += [f for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
+        findings += _conditional(
+            [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
+        )
         findings += [f for hit in raw.identifiers if (f := self._from_identifier(text, hit, document.patient))]
+        findings += self._third_party_sentences(text, findings)
         findings += _unreadable(document)
-        return resolve(findings, text)
+        return resolve(self._carry_on(text, findings), text)
+
+    def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
+        out = []
+        for finding in findings:
+            if finding.category is Category.THIRD_PARTY_NAME:
+                verb = self.subject_verb.match(text, finding.end)
+                if verb:
+                    end = sentence_bounds(text, finding.start, verb.end())[1]
+                    out.append(Finding(
+                        finding.start, end, text[finding.start:end], Category.THIRD_PARTY_INFO, 0.8,
+                        "THIRD_PARTY_INFO/third-party-subject",
+                        "a sentence whose subject is a third party: what they said, did or have",
+                    ))
+        return out
+
+    def _carry_on(self, text: str, findings: list[Finding], limit: int = 3) -> list[Finding]:
+        """Widen third-party information over the reported speech that follows it."""
+        out = []
+        for finding in findings:
+            if finding.category is Category.THIRD_PARTY_INFO:
+                end = finding.end
+                for _ in range(limit):
+                    gap = re.match(r"[ \t]*\n?[ \t]*", text[end:end + 200])
+                    start = end + (gap.end() if gap else 0)
+                    if "\n\n" in text[end:start] or not self.carried_on.match(text, start):
+                        break
+                    end = sentence_bounds(text, start, start + 1)[1]
+                if end != finding.end:
+                    finding = finding.with_(end=end, text=text[finding.start:end])
+            out.append(finding)
+        return out
 
     def _from_lexicon(self, text: str, hit: Hit) -> Finding | None:
         rule = hit.rule
@@ -110,6 +157,12 @@ class Detector:
                 return None  # switchboard, ward, practice or hospital contact details
         return Finding(hit.start, hit.end, value, Category.THIRD_PARTY_IDENTIFIER, max(hit.score, 0.7), rule,
                        f"a {kind} that is not the patient's, so a third party's")
+
+
+def _conditional(found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
+    """Keep conditional findings only where their condition holds in this document."""
+    present = {f.rule for needs, f in found if not needs} | {str(f.category) for needs, f in found if not needs}
+    return [f for needs, f in found if not needs or present.intersection(needs)]
 
 
 class _Raw:

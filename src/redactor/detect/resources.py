@@ -30,6 +30,9 @@ class LexiconRule:
     phrases: tuple[str, ...] = ()
     exact: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # Raised only when the same document has a finding from one of these rules or
+    # categories: "mass", "histology" are harmful only where the patient is not yet told.
+    only_with: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -44,6 +47,7 @@ class People:
     forenames: frozenset[str]
     ambiguous_forenames: frozenset[str]
     not_names: frozenset[str]
+    info_verbs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,7 @@ def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ..
                 phrases=tuple(str(p) for p in raw.get("phrases") or []),
                 exact=tuple(str(p) for p in raw.get("exact") or []),
                 patterns=patterns,
+                only_with=tuple(str(r) for r in raw.get("only_with") or []),
             )
             if rule.name in seen:
                 raise ModelDataError(f"{path.name}: rule {rule_id} defined twice")
@@ -130,6 +135,11 @@ def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ..
             rules.append(rule)
     if not rules:
         raise ModelDataError(f"{folder}: no lexicon rules found")
+    known = seen | {str(c) for c in Category}
+    for rule in rules:
+        unknown = [r for r in rule.only_with if r not in known]
+        if unknown:
+            raise ModelDataError(f"rule {rule.name}: only_with names unknown rule {unknown[0]!r}")
     return tuple(rules)
 
 
@@ -151,6 +161,7 @@ def load_people(folder: Path) -> People:
         forenames=frozenset(forenames - ambiguous),
         ambiguous_forenames=frozenset(ambiguous),
         not_names=frozenset(w.lower() for w in read_word_list(folder / "not_names.txt")),
+        info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
     )
 
 
