@@ -20,7 +20,7 @@ from .resources import People
 
 NAME_WORD = r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?"
 SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
-NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ \t]+{SURNAME_WORD}){{0,2}}"
+NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 
@@ -54,10 +54,10 @@ class PeopleJudge:
         role_any_case = "|".join(re.escape(w) for w in role_words)
         role_acronyms = "|".join(re.escape(w) for w in sorted(people.professional_acronyms, key=len, reverse=True))
         self.role_before = re.compile(
-            rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-]?[ \t]*$"
+            rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(]?[ \t]*$"
         )
         self.role_after = re.compile(
-            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z]+[ \t]+)?"
+            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9]+[ \t]+){0,5}"
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
         )
         self.relation_before = re.compile(
@@ -65,7 +65,7 @@ class PeopleJudge:
             rf"(?:'s)?[ \t]*(?:\(|,|:|-|–)?[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
         )
         self.relation_after = re.compile(
-            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b"
+            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]*,[ \t]*(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
@@ -73,9 +73,11 @@ class PeopleJudge:
             rf"(?P<rel>\b(?i:{relation}))(?:'s)?(?:[ \t]*(?:\(|,|:|-|–)[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
             rf"(?P<name>{NAME})"
         )
-        self.courtesy = re.compile(rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ \t]+{SURNAME_WORD})?)")
-        self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ \t]+{SURNAME_WORD}){{0,2}})")
+        self.courtesy = re.compile(rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)")
+        self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD}){{0,2}})")
         self.staff = [_name_tokens(s) for s in staff if s.strip()]
+        verbs = "|".join(re.escape(v) for v in sorted(people.info_verbs, key=len, reverse=True))
+        self.person_verb = re.compile(rf"[ \t]+(?:{verbs})\b", re.IGNORECASE)
 
     # --- candidates -------------------------------------------------------
 
@@ -108,6 +110,10 @@ class PeopleJudge:
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop relation words, titles and stray punctuation from a candidate's edges."""
+        # A name never runs over a line break or a column gap ("Chloe Anne      Sex").
+        gap = re.search(r"\n|\f|[ \t]{2,}", text[start:end])
+        if gap:
+            end = start + gap.start()
         words = list(re.finditer(r"[^\s]+", text[start:end]))
         skip = {"her", "his", "their", "the", "and", "my", "your"}
 
@@ -166,6 +172,8 @@ class PeopleJudge:
         authors: Iterable[str],
     ) -> list[Finding]:
         patient_tokens = {t.lower() for t in (*patient.forenames, patient.surname or "") if t}
+        self._address_tokens = set(_name_tokens(patient.address or "")) - {""}
+        self._header_end = len(text) if patient.address and patient.address in text else 0
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         findings: list[Finding] = []
         registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
@@ -179,6 +187,8 @@ class PeopleJudge:
                 continue
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
             for token in tokens:
+                if judgement.category is Category.THIRD_PARTY_NAME and token in patient_tokens:
+                    continue  # a relative sharing the patient's surname: bare surname stays the patient's
                 if len(token) > 1 and token not in self.people.not_names:
                     previous = registry.get(token)
                     if previous is None or _rank(judgement) > _rank(previous):
@@ -203,12 +213,19 @@ class PeopleJudge:
             return True
         if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
             return True
+        if EPONYM_AFTER.match(text, candidate.end):
+            return True  # "Gilbert's syndrome", "Baker's cyst"
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
         strong = candidate.evidence & {"relation", "title"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
-            if word.isupper() or tokens[0] not in self.people.forenames and "ner" not in candidate.evidence:
+            if word.isupper() or not word[0].isupper():
+                return True
+            # The language model alone tags lab terms and drug names as people; a
+            # lone word it suggests must be a known first name or lead a sentence
+            # about what someone said or did.
+            if tokens[0] not in self.people.forenames and not self.person_verb.match(text, candidate.end):
                 return True
         return False
 
@@ -223,7 +240,9 @@ class PeopleJudge:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         before = text[max(line_start, candidate.start - 40) : candidate.start]
         line_end = text.find("\n", candidate.end)
-        after = text[candidate.end : line_end if line_end != -1 else len(text)][:60]
+        if line_end != -1 and not text[candidate.end : line_end].strip():
+            line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
+        after = text[candidate.end : line_end if line_end != -1 else len(text)][:80].replace("\n", " ")
         relation = candidate.relation
         if relation is None:
             match = self.relation_before.search(before)
@@ -234,6 +253,11 @@ class PeopleJudge:
             if match:
                 relation = next(g for g in match.groups() if g).lower()
 
+        if candidate.start < self._header_end and set(tokens) <= self._address_tokens:
+            return Judgement(
+                Category.PATIENT_IDENTIFIER, 0.9, "people/patient-address",
+                "part of the patient's own address in the record's demographics",
+            )
         if set(tokens) <= patient_tokens and (relation is None or _forename_shared(tokens, patient_tokens)):
             return Judgement(
                 Category.PATIENT_IDENTIFIER, 0.95, "people/patient-name",
@@ -304,6 +328,11 @@ class PeopleJudge:
         return extra
 
 
+EPONYM_AFTER = re.compile(
+    r"['’]s[ \t]+(?:syndrome|disease|cyst|palsy|sign|test|phenomenon|contracture|oesophagus|lymphoma|"
+    r"formula|classification|score|criteria|competen\w*|ulcer|node)",
+    re.IGNORECASE,
+)
 PLACE_WORDS = frozenset(
     """hospital infirmary surgery practice clinic centre center unit ward trust pharmacy school
     academy college university nursery road street lane close avenue drive way crescent place

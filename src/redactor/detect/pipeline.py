@@ -144,6 +144,7 @@ class Detector:
             return Finding(hit.start, hit.end, value, Category.PATIENT_IDENTIFIER, 0.95, rule,
                            f"the patient's own {kind}, matching the record's demographics")
         line = line_of(text, hit.start, hit.end)
+        nearby = text[max(0, text.rfind("\n", 0, max(0, hit.start - 160))) : hit.end]
         sentence = text[slice(*sentence_bounds(text, hit.start, hit.end))]
         if hit.entity in {"STREET_ADDRESS", "UK_POSTCODE"} and REFUGE.search(sentence):
             return Finding(hit.start, hit.end, value, Category.SERIOUS_HARM, 0.98, rule,
@@ -153,7 +154,8 @@ class Detector:
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
         if hit.entity in {"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"}:
-            if ORGANISATION_LINE.search(line) and not _third_party_line(line, self.models.people.relations):
+            # Letterheads put the organisation's name a line or two above its details.
+            if ORGANISATION_LINE.search(nearby) and not _third_party_line(line, self.models.people.relations):
                 return None  # switchboard, ward, practice or hospital contact details
         return Finding(hit.start, hit.end, value, Category.THIRD_PARTY_IDENTIFIER, max(hit.score, 0.7), rule,
                        f"a {kind} that is not the patient's, so a third party's")
