@@ -74,6 +74,10 @@ class PeopleJudge:
             rf"(?P<name>{NAME})"
         )
         self.courtesy = re.compile(rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)")
+        self.role_titled = re.compile(
+            rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Midwife|SW|HV|PC|DC|DS|DI|CPN|ANP|HCA)\.?[ \t]+"
+            rf"(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+        )
         self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD}){{0,2}})")
         self.staff = [_name_tokens(s) for s in staff if s.strip()]
         verbs = "|".join(re.escape(v) for v in sorted(people.info_verbs, key=len, reverse=True))
@@ -100,6 +104,8 @@ class PeopleJudge:
             add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
+        for match in self.role_titled.finditer(text):
+            add(match.start("name"), match.end("name"), "role")
         for match in self.capitalised.finditer(text):
             first = match.group("name").split()[0].lower()
             if first in self.people.forenames:
@@ -128,7 +134,9 @@ class PeopleJudge:
         ):
             words.pop(0)
         while words and (
-            strip(words[-1].group()) in self.people.relations or self._is_role_word(words[-1].group())
+            strip(words[-1].group()) in self.people.relations
+            or self._is_role_word(words[-1].group())
+            or not words[-1].group()[0].isupper()  # "Karen rang": names are capitalised
         ):
             words.pop()
         if not words:
@@ -217,7 +225,7 @@ class PeopleJudge:
             return True  # "Gilbert's syndrome", "Baker's cyst"
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
-        strong = candidate.evidence & {"relation", "title"}
+        strong = candidate.evidence & {"relation", "title", "role"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
             if word.isupper() or not word[0].isupper():

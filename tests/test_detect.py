@@ -1,0 +1,105 @@
+"""Unit tables per recogniser: what must be flagged, and what must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.model import Action, Category
+
+HEADER = "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988   NHS No: 943 476 5919\nAddress: 27 Alder Close, Whitford, WF3 7QT\n\n"
+
+
+def categories_of(doc, needle: str) -> set[Category]:
+    start = doc.text.index(needle)
+    end = start + len(needle)
+    return {f.category for f in doc.findings if f.start < end and start < f.end}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "needle", "category"),
+    [
+        ("Mum (Karen Jones) rang to say he is not sleeping.", "Karen Jones", Category.THIRD_PARTY_NAME),
+        ("Lives with stepdad Mark and two siblings.", "Mark", Category.THIRD_PARTY_NAME),
+        ("Says her ex, Dean, has been texting her.", "Dean", Category.THIRD_PARTY_NAME),
+        ("Partner's mobile 07700 900123 if needed.", "07700 900123", Category.THIRD_PARTY_IDENTIFIER),
+        ("Sister DOB 03/05/2019, NHS no 999 398 2598.", "999 398 2598", Category.THIRD_PARTY_IDENTIFIER),
+        ("Brother has schizophrenia.", "Brother has schizophrenia", Category.THIRD_PARTY_INFO),
+        ("Neighbour rang to report shouting at night.", "Neighbour rang", Category.THIRD_PARTY_INFO),
+        ("MARAC referral made today.", "MARAC referral", Category.SAFEGUARDING),
+        ("Child on CP plan since June.", "CP plan", Category.SAFEGUARDING),
+        ("Smelt of alcohol at 9am.", "Smelt of alcohol", Category.CLINICIAN_OPINION),
+        ("Bruise to cheek ?NAI.", "?NAI", Category.SAFEGUARDING),
+        ("Biopsy shows carcinoma, patient not yet informed.", "not yet informed", Category.SERIOUS_HARM),
+        ("Now living at the refuge.", "refuge", Category.SERIOUS_HARM),
+        ("Conceived by IVF with donor sperm.", "donor sperm", Category.LEGALLY_RESTRICTED),
+        ("Chlamydia positive, partner notification discussed.", "Chlamydia", Category.SENSITIVE_HEALTH),
+        ("Dr Patel reviewed.", "Dr Patel", Category.PROFESSIONAL),
+        ("Seen with SW Helen Brooks.", "Helen Brooks", Category.PROFESSIONAL),
+        ("Daniel says his knee is better.", "Daniel", Category.PATIENT_IDENTIFIER),
+    ],
+)
+def test_flags(analyse, sentence, needle, category):
+    doc = analyse(HEADER + sentence)
+    assert category in categories_of(doc, needle)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hx: SOB 2/52. O/E chest clear. Imp: URTI. Plan: TCI if worse, DNA x1.",
+        "Referred to John Radcliffe Hospital, St Mary's ward 4.",
+        "Known Crohn's disease and Parkinson's; on sertraline 50mg OD and co-codamol 30/500.",
+        "Attended with Mum. Mum happy with plan.",
+        "Gilbert's syndrome noted; Baker's cyst on USS.",
+    ],
+)
+def test_gp_shorthand_and_places_are_not_flagged(analyse, sentence):
+    doc = analyse(HEADER + sentence)
+    flagged = [f for f in doc.findings if f.action is not Action.KEEP and f.start >= len(HEADER)]
+    assert flagged == []
+
+
+def test_patient_demographics_are_kept(analyse):
+    doc = analyse(HEADER + "Seen today.")
+    kept = {f.text for f in doc.findings if f.category is Category.PATIENT_IDENTIFIER}
+    assert {"Daniel HARGREAVES", "943 476 5919"} <= kept
+    assert all(f.action is Action.KEEP for f in doc.findings)
+
+
+def test_nhs_number_needs_modulus_11(analyse):
+    doc = analyse(HEADER + "Sister NHS no 999 398 2597.")
+    assert Category.THIRD_PARTY_IDENTIFIER not in categories_of(doc, "999 398 2597")
+
+
+def test_negated_concern_is_kept_with_a_lower_score(analyse):
+    plain = analyse(HEADER + "Safeguarding concerns discussed with HV.")
+    negated = analyse(HEADER + "No safeguarding concerns.")
+    [hit] = [f for f in plain.findings if f.category is Category.SAFEGUARDING]
+    [low] = [f for f in negated.findings if f.category is Category.SAFEGUARDING]
+    assert low.score < hit.score
+    assert "negated" in low.reason
+
+
+def test_third_party_name_is_flagged_at_every_mention(analyse):
+    doc = analyse(HEADER + "Mum Karen rang. Later Karen came in with him.")
+    spans = [f for f in doc.findings if f.category is Category.THIRD_PARTY_NAME]
+    assert [f.text for f in spans] == ["Karen", "Karen"]
+
+
+def test_every_finding_says_why(analyse):
+    doc = analyse(HEADER + "Mum (Karen Jones) rang; smelt of alcohol; MARAC referral.")
+    assert doc.findings
+    for finding in doc.findings:
+        assert finding.rule and len(finding.reason) > 15
+        assert doc.text[finding.start : finding.end] == finding.text
+
+
+def test_entry_verdicts_follow_the_strongest_action(analyse):
+    text = HEADER + (
+        "12-Mar-2024 10:32  Dr Anita PATEL (GP)  Face to face\nBP 128/84. Plan r/v 6/12.\n\n"
+        "14-Mar-2024 09:10  Dr Anita PATEL (GP)  Telephone\nMum Karen rang with concerns.\n\n"
+        "20-Mar-2024 11:00  Dr Anita PATEL (GP)  Face to face\nMARAC referral made.\n"
+    )
+    doc = analyse(text)
+    verdicts = {e.id: e.verdict.value for e in doc.entries}
+    assert verdicts == {"e0": "show", "e1": "show", "e2": "hide", "e3": "review"}
