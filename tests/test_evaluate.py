@@ -12,7 +12,13 @@ def _report_from_gold(policy_actions: dict[str, str], drop: str | None = None) -
     for path in sorted((FIXTURES / "gold").glob("*.json")):
         gold = json.loads(path.read_text())
         findings = [
-            {**span, "action": policy_actions[span["category"]], "score": 1.0, "rule": "gold", "reason": "gold"}
+            {
+                **span,
+                "action": policy_actions[span["category"]],
+                "score": 1.0,
+                "rule": "gold",
+                "reason": "gold",
+            }
             for span in gold["spans"]
             if span["category"] != drop
         ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from pypdf import PdfWriter
@@ -107,4 +108,4 @@ def test_entries_split_at_consultation_headers():
     assert entries[1].date == "2024-03-12" and entries[1].author == "Dr Anita PATEL"
     assert entries[2].date == "2024-04-03" and entries[2].author == "Nurse Claire Downing"
     assert entries[-1].end == len(text)
-    assert all(a.end == b.start for a, b in zip(entries, entries[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(entries))

@@ -48,7 +48,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """redactor scans GP record exports and reports, entry by entry, what to hide or review."""
 
@@ -56,10 +58,13 @@ def main(
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report (schema 1) here.")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report (schema 1) here.")
+    ] = None,
     policy: Annotated[str | None, typer.Option("--policy", help="Policy name or YAML file.")] = None,
     staff: Annotated[
-        Path | None, typer.Option("--staff", help="Practice staff list, one name per line: always professionals.")
+        Path | None,
+        typer.Option("--staff", help="Practice staff list, one name per line: always professionals."),
     ] = None,
     patient_name: Annotated[str | None, typer.Option(help="Patient's name, overriding the export's.")] = None,
     patient_dob: Annotated[str | None, typer.Option(help="Patient's date of birth (day first).")] = None,
@@ -92,8 +97,14 @@ def scan(
     except ModelDataError as exc:
         raise _fail(f"models: {exc}") from None
     with Progress(
-        TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[bad]} errors"),
-        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal or quiet,
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[bad]} errors"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal or quiet,
     ) as progress:
         task = progress.add_task("scan", total=len(inputs), bad=0)
         bad = 0
@@ -120,7 +131,9 @@ def scan(
     raise typer.Exit(EXIT_FINDINGS if to_act else EXIT_CLEAN)
 
 
-def _patient_override(name: str | None, dob: str | None, nhs: str | None, address: str | None) -> Patient | None:
+def _patient_override(
+    name: str | None, dob: str | None, nhs: str | None, address: str | None
+) -> Patient | None:
     if not any((name, dob, nhs, address)):
         return None
     forenames, surname = split_name(name) if name else ((), None)

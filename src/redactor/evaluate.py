@@ -87,7 +87,9 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
             if any(f["category"] in accept for f in hits):
                 found[category] += 1
             else:
-                misses.append({"record": name, "category": category, "start": span["start"], "end": span["end"]})
+                misses.append(
+                    {"record": name, "category": category, "start": span["start"], "end": span["end"]}
+                )
             if hits:
                 found_any[category] += 1
         for flag in flagged:
@@ -100,7 +102,9 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         for entry in doc["entries"]:
             inside = [s for s in sensitive if entry["start"] <= s["start"] < entry["end"]]
             strongest = max(
-                (policy.actions[Category(s["category"])] for s in inside), key=ACTION_RANK.get, default=Action.KEEP
+                (policy.actions[Category(s["category"])] for s in inside),
+                key=ACTION_RANK.get,
+                default=Action.KEEP,
             )
             entries += 1
             entries_right += entry["verdict"] == VERDICT[strongest]
@@ -145,14 +149,26 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
     recall = scores["recall"]
     for category, value in recall.items():  # type: ignore[attr-defined]
         table.add_row(f"recall {category}", _fmt(value), str(scores["gold_spans"][category]))  # type: ignore[index]
-    table.add_row("recall third-party names + identifiers", _fmt(scores["third_party_names_and_identifiers_recall"]), "")
+    table.add_row(
+        "recall third-party names + identifiers", _fmt(scores["third_party_names_and_identifiers_recall"]), ""
+    )
     table.add_row("flag precision", _fmt(scores["flag_precision"]), f"{scores['flags']} flags")
-    table.add_row("patient/professional mentions wrongly flagged", _fmt(scores["keep_mentions_wrongly_flagged"]),
-                  f"{scores['keep_mentions']} mentions")
-    table.add_row("entries correctly triaged", _fmt(scores["entries_correctly_triaged"]), f"{scores['entries']} entries")
-    table.add_row("documents needing review that were flagged", _fmt(scores["documents_needing_review_flagged"]), "")
-    table.add_row("clean documents with no flag", _fmt(scores["clean_documents_without_flags"]),
-                  f"{scores['clean_documents']} clean")
+    table.add_row(
+        "patient/professional mentions wrongly flagged",
+        _fmt(scores["keep_mentions_wrongly_flagged"]),
+        f"{scores['keep_mentions']} mentions",
+    )
+    table.add_row(
+        "entries correctly triaged", _fmt(scores["entries_correctly_triaged"]), f"{scores['entries']} entries"
+    )
+    table.add_row(
+        "documents needing review that were flagged", _fmt(scores["documents_needing_review_flagged"]), ""
+    )
+    table.add_row(
+        "clean documents with no flag",
+        _fmt(scores["clean_documents_without_flags"]),
+        f"{scores['clean_documents']} clean",
+    )
     console.print(table)
 
 

@@ -25,9 +25,7 @@ class Category(StrEnum):
     UNREADABLE = "UNREADABLE"
 
 
-PERSON_CATEGORIES = frozenset(
-    {Category.THIRD_PARTY_NAME, Category.PROFESSIONAL, Category.PATIENT_IDENTIFIER}
-)
+PERSON_CATEGORIES = frozenset({Category.THIRD_PARTY_NAME, Category.PROFESSIONAL, Category.PATIENT_IDENTIFIER})
 
 
 class Action(StrEnum):

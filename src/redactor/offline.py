@@ -16,7 +16,5 @@ _done = False
 def use_bundled_suffix_list() -> None:
     global _done
     if not _done:
-        _tld.TLD_EXTRACTOR = _tld.TLDExtract(
-            suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
-        )
+        _tld.TLD_EXTRACTOR = _tld.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
         _done = True

@@ -24,5 +24,6 @@ def decide_document(document: Document, policy: Policy) -> None:
             strongest[entry.id] = action
     document.findings = findings
     document.entries = [
-        replace(entry, verdict=VERDICT_FOR[strongest.get(entry.id, Action.KEEP)]) for entry in document.entries
+        replace(entry, verdict=VERDICT_FOR[strongest.get(entry.id, Action.KEEP)])
+        for entry in document.entries
     ]

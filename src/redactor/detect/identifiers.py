@@ -94,6 +94,8 @@ class IdentifierFinder:
             explanation = result.analysis_explanation
             pattern = (explanation.pattern_name if explanation else None) or result.entity_type
             hits.append(
-                IdentifierHit(offset + result.start, offset + result.end, result.entity_type, result.score, pattern)
+                IdentifierHit(
+                    offset + result.start, offset + result.end, result.entity_type, result.score, pattern
+                )
             )
         return hits

@@ -47,17 +47,21 @@ class PeopleJudge:
 
     def __init__(self, people: People, staff: Iterable[str] = ()) -> None:
         self.people = people
-        relation = "(?:" + "|".join(
-            re.escape(r) + "s?" for r in sorted(people.relations, key=len, reverse=True)
-        ) + ")"
+        relation = (
+            "(?:"
+            + "|".join(re.escape(r) + "s?" for r in sorted(people.relations, key=len, reverse=True))
+            + ")"
+        )
         role_words = sorted(people.professional_words, key=len, reverse=True)
         role_any_case = "|".join(re.escape(w) for w in role_words)
-        role_acronyms = "|".join(re.escape(w) for w in sorted(people.professional_acronyms, key=len, reverse=True))
+        role_acronyms = "|".join(
+            re.escape(w) for w in sorted(people.professional_acronyms, key=len, reverse=True)
+        )
         self.role_before = re.compile(
             rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(]?[ \t]*$"
         )
         self.role_after = re.compile(
-            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9]+[ \t]+){0,5}"
+            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9]+[ \t]+){0, 5}"
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
         )
         self.relation_before = re.compile(
@@ -73,7 +77,9 @@ class PeopleJudge:
             rf"(?P<rel>\b(?i:{relation}))(?:'s)?(?:[ \t]*(?:\(|,|:|-|–)[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
             rf"(?P<name>{NAME})"
         )
-        self.courtesy = re.compile(rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)")
+        self.courtesy = re.compile(
+            rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+        )
         self.role_titled = re.compile(
             rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Midwife|SW|HV|PC|DC|DS|DI|CPN|ANP|HCA)\.?[ \t]+"
             rf"(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
@@ -108,9 +114,9 @@ class PeopleJudge:
             add(match.start("name"), match.end("name"), "role")
         for match in self.capitalised.finditer(text):
             first = match.group("name").split()[0].lower()
-            if first in self.people.forenames:
-                add(match.start(), match.end(), "forename")
-            elif first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1:
+            if first in self.people.forenames or (
+                first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1
+            ):
                 add(match.start(), match.end(), "forename")
         return self._merge(list(found.values()))
 
@@ -214,7 +220,7 @@ class PeopleJudge:
         place = re.match(r"[ \t]*(?:'s[ \t]+)?([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)", after)
         if place:
             words = place.group(1).lower().split()
-            if words[0] in not_names and words[0] in PLACE_WORDS or " ".join(words) in PLACE_WORDS:
+            if (words[0] in not_names and words[0] in PLACE_WORDS) or " ".join(words) in PLACE_WORDS:
                 return True
         before = text[max(0, candidate.start - 12) : candidate.start]
         if re.search(r"\b(?:St|Saint)\.?[ \t]+$", before):
@@ -263,48 +269,66 @@ class PeopleJudge:
 
         if candidate.start < self._header_end and set(tokens) <= self._address_tokens:
             return Judgement(
-                Category.PATIENT_IDENTIFIER, 0.9, "people/patient-address",
+                Category.PATIENT_IDENTIFIER,
+                0.9,
+                "people/patient-address",
                 "part of the patient's own address in the record's demographics",
             )
         if set(tokens) <= patient_tokens and (relation is None or _forename_shared(tokens, patient_tokens)):
             return Judgement(
-                Category.PATIENT_IDENTIFIER, 0.95, "people/patient-name",
+                Category.PATIENT_IDENTIFIER,
+                0.95,
+                "people/patient-name",
                 "the patient's own name, as given in the record's demographics",
             )
         professional_role = self.role_before.search(before) or self.role_after.match(after)
         if professional_role and relation is None:
             return Judgement(
-                Category.PROFESSIONAL, 0.9, "people/professional-role",
+                Category.PROFESSIONAL,
+                0.9,
+                "people/professional-role",
                 "a name written with a professional title or role, so a professional acting in role",
             )
         if _matches_any(tokens, professionals) and relation is None:
             return Judgement(
-                Category.PROFESSIONAL, 0.85, "people/known-professional",
+                Category.PROFESSIONAL,
+                0.85,
+                "people/known-professional",
                 "matches a clinician in the record's author lines or the practice staff list",
             )
         if relation is not None:
             return Judgement(
-                Category.THIRD_PARTY_NAME, 0.95, "people/relation-name",
+                Category.THIRD_PARTY_NAME,
+                0.95,
+                "people/relation-name",
                 f"a name written beside the relation word '{relation}', so a third party",
             )
         if candidate.title:
             return Judgement(
-                Category.THIRD_PARTY_NAME, 0.85, "people/titled-name",
+                Category.THIRD_PARTY_NAME,
+                0.85,
+                "people/titled-name",
                 "a titled person who is neither the patient nor a known professional",
             )
         if "ner" in candidate.evidence and "forename" in candidate.evidence:
             return Judgement(
-                Category.THIRD_PARTY_NAME, 0.8, "people/person-name",
+                Category.THIRD_PARTY_NAME,
+                0.8,
+                "people/person-name",
                 "a person's name (language model and first-name list agree) that is neither "
                 "the patient's nor a known professional's",
             )
         if "forename" in candidate.evidence:
             return Judgement(
-                Category.THIRD_PARTY_NAME, 0.7, "people/first-name-list",
+                Category.THIRD_PARTY_NAME,
+                0.7,
+                "people/first-name-list",
                 "a common first name that is neither the patient's nor a known professional's",
             )
         return Judgement(
-            Category.THIRD_PARTY_NAME, 0.55, "people/ner-person",
+            Category.THIRD_PARTY_NAME,
+            0.55,
+            "people/ner-person",
             "the language model tagged this as a person who is neither the patient nor a known "
             "professional; check it is a name",
         )
@@ -328,9 +352,15 @@ class PeopleJudge:
             first = registry[word.lower()]
             extra.append(
                 _finding(
-                    text, match.start(), match.end(),
-                    Judgement(first.category, min(first.score, 0.9), first.rule + "+mention",
-                              "another mention of a name judged elsewhere in this record: " + first.reason),
+                    text,
+                    match.start(),
+                    match.end(),
+                    Judgement(
+                        first.category,
+                        min(first.score, 0.9),
+                        first.rule + "+mention",
+                        "another mention of a name judged elsewhere in this record: " + first.reason,
+                    ),
                 )
             )
         return extra
@@ -342,9 +372,43 @@ EPONYM_AFTER = re.compile(
     re.IGNORECASE,
 )
 PLACE_WORDS = frozenset(
-    """hospital infirmary surgery practice clinic centre center unit ward trust pharmacy school
-    academy college university nursery road street lane close avenue drive way crescent place
-    gardens terrace grove park square house estate court health medical""".split()
+    [
+        "hospital",
+        "infirmary",
+        "surgery",
+        "practice",
+        "clinic",
+        "centre",
+        "center",
+        "unit",
+        "ward",
+        "trust",
+        "pharmacy",
+        "school",
+        "academy",
+        "college",
+        "university",
+        "nursery",
+        "road",
+        "street",
+        "lane",
+        "close",
+        "avenue",
+        "drive",
+        "way",
+        "crescent",
+        "place",
+        "gardens",
+        "terrace",
+        "grove",
+        "park",
+        "square",
+        "house",
+        "estate",
+        "court",
+        "health",
+        "medical",
+    ]
 ) | {"medical centre", "health centre"}
 
 _RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIRD_PARTY_NAME: 2}
@@ -357,7 +421,9 @@ def _rank(judgement: Judgement) -> tuple[int, float]:
 def _name_tokens(name: str) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", name)
     titles = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "master"}
-    return [w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles]
+    return [
+        w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles
+    ]
 
 
 def _forename_shared(tokens: list[str], patient_tokens: set[str]) -> bool:

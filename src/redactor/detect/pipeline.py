@@ -35,7 +35,9 @@ ORGANISATION_LINE = re.compile(
     r"council|services|team|unit|hub|office|helpline|police|school)\b",
     re.IGNORECASE,
 )
-PROFESSIONAL_EMAIL = re.compile(r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I)
+PROFESSIONAL_EMAIL = re.compile(
+    r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I
+)
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
@@ -51,8 +53,10 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
-        verbs = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in
-                         sorted(self.models.people.info_verbs, key=len, reverse=True))
+        verbs = "|".join(
+            re.escape(v).replace(r"\ ", r"\s+")
+            for v in sorted(self.models.people.info_verbs, key=len, reverse=True)
+        )
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
         self.subject_verb = re.compile(
             rf"(?:'s)?[ \t]*(?:\([^)\n]{{0,40}}\)[ \t]*)?,?[ \t]*(?:also[ \t]+|now[ \t]+|then[ \t]+)?(?:{verbs})\b",
@@ -67,7 +71,9 @@ class Detector:
 
     def detect(self, documents: list[Document], batch_size: int = 32) -> None:
         """Fill each document's `findings` (actions are the policy's job, not ours)."""
-        pieces = [(index, start, chunk) for index, doc in enumerate(documents) for start, chunk in _chunks(doc.text)]
+        pieces = [
+            (index, start, chunk) for index, doc in enumerate(documents) for start, chunk in _chunks(doc.text)
+        ]
         raw: dict[int, _Raw] = {index: _Raw() for index in range(len(documents))}
         docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=batch_size)
         for (index, offset, _), doc in zip(pieces, docs, strict=True):
@@ -86,7 +92,9 @@ class Detector:
         findings += _conditional(
             [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
-        findings += [f for hit in raw.identifiers if (f := self._from_identifier(text, hit, document.patient))]
+        findings += [
+            f for hit in raw.identifiers if (f := self._from_identifier(text, hit, document.patient))
+        ]
         findings += self._third_party_sentences(text, findings)
         findings += _unreadable(document)
         return resolve(self._carry_on(text, findings), text)
@@ -98,11 +106,17 @@ class Detector:
                 verb = self.subject_verb.match(text, finding.end)
                 if verb:
                     end = sentence_bounds(text, finding.start, verb.end())[1]
-                    out.append(Finding(
-                        finding.start, end, text[finding.start:end], Category.THIRD_PARTY_INFO, 0.8,
-                        "THIRD_PARTY_INFO/third-party-subject",
-                        "a sentence whose subject is a third party: what they said, did or have",
-                    ))
+                    out.append(
+                        Finding(
+                            finding.start,
+                            end,
+                            text[finding.start : end],
+                            Category.THIRD_PARTY_INFO,
+                            0.8,
+                            "THIRD_PARTY_INFO/third-party-subject",
+                            "a sentence whose subject is a third party: what they said, did or have",
+                        )
+                    )
         return out
 
     def _carry_on(self, text: str, findings: list[Finding], limit: int = 3) -> list[Finding]:
@@ -112,13 +126,13 @@ class Detector:
             if finding.category is Category.THIRD_PARTY_INFO:
                 end = finding.end
                 for _ in range(limit):
-                    gap = re.match(r"[ \t]*\n?[ \t]*", text[end:end + 200])
+                    gap = re.match(r"[ \t]*\n?[ \t]*", text[end : end + 200])
                     start = end + (gap.end() if gap else 0)
                     if "\n\n" in text[end:start] or not self.carried_on.match(text, start):
                         break
                     end = sentence_bounds(text, start, start + 1)[1]
                 if end != finding.end:
-                    finding = finding.with_(end=end, text=text[finding.start:end])
+                    finding = finding.with_(end=end, text=text[finding.start : end])
             out.append(finding)
         return out
 
@@ -141,29 +155,55 @@ class Detector:
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
         if _is_patients(hit, value, patient):
-            return Finding(hit.start, hit.end, value, Category.PATIENT_IDENTIFIER, 0.95, rule,
-                           f"the patient's own {kind}, matching the record's demographics")
+            return Finding(
+                hit.start,
+                hit.end,
+                value,
+                Category.PATIENT_IDENTIFIER,
+                0.95,
+                rule,
+                f"the patient's own {kind}, matching the record's demographics",
+            )
         line = line_of(text, hit.start, hit.end)
         nearby = text[max(0, text.rfind("\n", 0, max(0, hit.start - 160))) : hit.end]
         sentence = text[slice(*sentence_bounds(text, hit.start, hit.end))]
         if hit.entity in {"STREET_ADDRESS", "UK_POSTCODE"} and REFUGE.search(sentence):
-            return Finding(hit.start, hit.end, value, Category.SERIOUS_HARM, 0.98, rule,
-                           f"a {kind} given in the context of a refuge or safe address")
+            return Finding(
+                hit.start,
+                hit.end,
+                value,
+                Category.SERIOUS_HARM,
+                0.98,
+                rule,
+                f"a {kind} given in the context of a refuge or safe address",
+            )
         if hit.entity == "EMAIL_ADDRESS" and PROFESSIONAL_EMAIL.search(value):
             return None  # an NHS, council, police or school mailbox
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
-        if hit.entity in {"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"}:
-            # Letterheads put the organisation's name a line or two above its details.
-            if ORGANISATION_LINE.search(nearby) and not _third_party_line(line, self.models.people.relations):
-                return None  # switchboard, ward, practice or hospital contact details
-        return Finding(hit.start, hit.end, value, Category.THIRD_PARTY_IDENTIFIER, max(hit.score, 0.7), rule,
-                       f"a {kind} that is not the patient's, so a third party's")
+        # Letterheads put the organisation's name a line or two above its details.
+        if (
+            hit.entity in {"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"}
+            and ORGANISATION_LINE.search(nearby)
+            and not _third_party_line(line, self.models.people.relations)
+        ):
+            return None  # switchboard, ward, practice or hospital contact details
+        return Finding(
+            hit.start,
+            hit.end,
+            value,
+            Category.THIRD_PARTY_IDENTIFIER,
+            max(hit.score, 0.7),
+            rule,
+            f"a {kind} that is not the patient's, so a third party's",
+        )
 
 
 def _conditional(found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
     """Keep conditional findings only where their condition holds in this document."""
-    present = {f.rule for needs, f in found if not needs} | {str(f.category) for needs, f in found if not needs}
+    present = {f.rule for needs, f in found if not needs} | {
+        str(f.category) for needs, f in found if not needs
+    }
     return [f for needs, f in found if not needs or present.intersection(needs)]
 
 
@@ -214,7 +254,12 @@ def _unreadable(document: Document) -> list[Finding]:
         end = document.page_starts[page] - 1 if page < len(document.page_starts) else len(document.text)
         findings.append(
             Finding(
-                start, max(end, start), document.text[start:end], Category.UNREADABLE, 1.0, "ingest/no-text-layer",
+                start,
+                max(end, start),
+                document.text[start:end],
+                Category.UNREADABLE,
+                1.0,
+                "ingest/no-text-layer",
                 f"page {page} has no text layer (a scan or image): check it by hand before release",
                 page=page,
             )

@@ -93,9 +93,9 @@ def _load_yaml(path: Path) -> dict[str, object]:
 
 
 def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ...]:
-    relation_alternation = "(?:" + "|".join(
-        re.escape(r) + "s?" for r in sorted(relations, key=len, reverse=True)
-    ) + ")"
+    relation_alternation = (
+        "(?:" + "|".join(re.escape(r) + "s?" for r in sorted(relations, key=len, reverse=True)) + ")"
+    )
     rules: list[LexiconRule] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.yml")):

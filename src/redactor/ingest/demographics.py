@@ -38,8 +38,12 @@ AUTHOR = re.compile(
     re.M | re.I,
 )
 POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 DATE = re.compile(
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[-/. ](?P<m>\d{1,2}|[A-Za-z]{3,9})\.?[-/. ](?P<y>\d{4}|\d{2})\b"
 )
