@@ -186,8 +186,7 @@ class PeopleJudge:
         authors: Iterable[str],
     ) -> list[Finding]:
         patient_tokens = {t.lower() for t in (*patient.forenames, patient.surname or "") if t}
-        self._address_tokens = set(_name_tokens(patient.address or "")) - {""}
-        self._header_end = len(text) if patient.address and patient.address in text else 0
+        address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         findings: list[Finding] = []
         registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
@@ -196,7 +195,9 @@ class PeopleJudge:
             tokens = _name_tokens(name)
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
-            judgement = self._judge_one(text, candidate, tokens, patient_tokens, known_professionals)
+            judgement = self._judge_one(
+                text, candidate, tokens, patient_tokens, address_tokens, known_professionals
+            )
             if judgement is None:
                 continue
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
@@ -249,6 +250,7 @@ class PeopleJudge:
         candidate: Candidate,
         tokens: list[str],
         patient_tokens: set[str],
+        address_tokens: set[str],
         professionals: list[list[str]],
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
@@ -267,7 +269,7 @@ class PeopleJudge:
             if match:
                 relation = next(g for g in match.groups() if g).lower()
 
-        if candidate.start < self._header_end and set(tokens) <= self._address_tokens:
+        if relation is None and set(tokens) <= address_tokens:
             return Judgement(
                 Category.PATIENT_IDENTIFIER,
                 0.9,
