@@ -6,8 +6,6 @@ redact or review, 2 usage or input error. Messages never quote record text.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +30,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ or None, highlight=False)
+    return Console(stderr=stderr, highlight=False)  # rich honours NO_COLOR itself
 
 
 def _fail(message: str) -> typer.Exit:
@@ -168,7 +166,3 @@ def evaluate(
         from .report.json_report import write_atomic
 
         write_atomic(json_out, json.dumps(scores, indent=1) + "\n")
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m redactor`
-    sys.exit(app())
