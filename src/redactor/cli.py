@@ -84,14 +84,15 @@ def scan(
             _console(stderr=True).print(f"[red]error:[/] {path}: {problem}")
         raise typer.Exit(EXIT_ERROR)
 
-    from .detect.pipeline import Detector, default_staff
+    from .detect.pipeline import Detector
+    from .detect.resources import read_word_list
     from .report.json_report import build_report, write_json_report
     from .report.terminal import print_summary
     from .scan import scan as run_scan
 
     err = _console(stderr=True)
     try:
-        detector = Detector(staff=default_staff(staff))
+        detector = Detector(staff=read_word_list(staff) if staff else [])
     except ModelDataError as exc:
         raise _fail(f"models: {exc}") from None
     with Progress(

@@ -6,6 +6,7 @@ resolving overlaps or applying a policy makes new findings with `replace`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -148,11 +149,7 @@ class Document:
     def page_of(self, offset: int) -> int | None:
         if not self.page_starts:
             return None
-        page = 1
-        for number, start in enumerate(self.page_starts, start=1):
-            if start <= offset:
-                page = number
-        return page
+        return max(1, bisect_right(self.page_starts, offset))
 
     def entry_of(self, offset: int) -> Entry | None:
         for entry in self.entries:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Category, Finding, Patient
-from .resources import People
+from .resources import People, alternation
 
 NAME_WORD = r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?"
 SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
@@ -47,16 +47,9 @@ class PeopleJudge:
 
     def __init__(self, people: People, staff: Iterable[str] = ()) -> None:
         self.people = people
-        relation = (
-            "(?:"
-            + "|".join(re.escape(r) + "s?" for r in sorted(people.relations, key=len, reverse=True))
-            + ")"
-        )
-        role_words = sorted(people.professional_words, key=len, reverse=True)
-        role_any_case = "|".join(re.escape(w) for w in role_words)
-        role_acronyms = "|".join(
-            re.escape(w) for w in sorted(people.professional_acronyms, key=len, reverse=True)
-        )
+        relation = alternation(people.relations, suffix="s?")
+        role_any_case = alternation(people.professional_words)
+        role_acronyms = alternation(people.professional_acronyms)
         self.role_before = re.compile(
             rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(]?[ \t]*$"
         )
@@ -86,8 +79,7 @@ class PeopleJudge:
         )
         self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD}){{0,2}})")
         self.staff = [_name_tokens(s) for s in staff if s.strip()]
-        verbs = "|".join(re.escape(v) for v in sorted(people.info_verbs, key=len, reverse=True))
-        self.person_verb = re.compile(rf"[ \t]+(?:{verbs})\b", re.IGNORECASE)
+        self.person_verb = re.compile(rf"[ \t]+{alternation(people.info_verbs)}\b", re.IGNORECASE)
 
     # --- candidates -------------------------------------------------------
 
@@ -221,7 +213,9 @@ class PeopleJudge:
         place = re.match(r"[ \t]*(?:'s[ \t]+)?([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)", after)
         if place:
             words = place.group(1).lower().split()
-            if (words[0] in not_names and words[0] in PLACE_WORDS) or " ".join(words) in PLACE_WORDS:
+            if (words[0] in not_names and words[0] in self.people.place_words) or " ".join(
+                words
+            ) in self.people.place_words:
                 return True
         before = text[max(0, candidate.start - 12) : candidate.start]
         if re.search(r"\b(?:St|Saint)\.?[ \t]+$", before):
@@ -342,8 +336,7 @@ class PeopleJudge:
         if not registry:
             return []
         covered = [(f.start, f.end) for f in findings]
-        alternation = "|".join(re.escape(t) for t in sorted(registry, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        pattern = re.compile(rf"(?<![\w'’-]){alternation(registry)}(?![\w-])", re.IGNORECASE)
         extra = []
         for match in pattern.finditer(text):
             if any(s <= match.start() < e for s, e in covered):
@@ -373,45 +366,7 @@ EPONYM_AFTER = re.compile(
     r"formula|classification|score|criteria|competen\w*|ulcer|node)",
     re.IGNORECASE,
 )
-PLACE_WORDS = frozenset(
-    [
-        "hospital",
-        "infirmary",
-        "surgery",
-        "practice",
-        "clinic",
-        "centre",
-        "center",
-        "unit",
-        "ward",
-        "trust",
-        "pharmacy",
-        "school",
-        "academy",
-        "college",
-        "university",
-        "nursery",
-        "road",
-        "street",
-        "lane",
-        "close",
-        "avenue",
-        "drive",
-        "way",
-        "crescent",
-        "place",
-        "gardens",
-        "terrace",
-        "grove",
-        "park",
-        "square",
-        "house",
-        "estate",
-        "court",
-        "health",
-        "medical",
-    ]
-) | {"medical centre", "health centre"}
+
 
 _RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIRD_PARTY_NAME: 2}
 

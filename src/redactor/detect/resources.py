@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,7 @@ class People:
     ambiguous_forenames: frozenset[str]
     not_names: frozenset[str]
     info_verbs: tuple[str, ...] = ()
+    place_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,11 @@ def models_dir() -> Path:
         if (candidate / "lexicons").is_dir():
             return candidate
     raise ModelDataError("cannot find the models/ folder; set REDACTOR_MODELS")
+
+
+def alternation(words: Iterable[str], suffix: str = "") -> str:
+    """One regex group for a word list, longest first so "stepdad" beats "step"."""
+    return "(?:" + "|".join(re.escape(w) + suffix for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 def read_word_list(path: Path) -> list[str]:
@@ -93,9 +100,7 @@ def _load_yaml(path: Path) -> dict[str, object]:
 
 
 def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ...]:
-    relation_alternation = (
-        "(?:" + "|".join(re.escape(r) + "s?" for r in sorted(relations, key=len, reverse=True)) + ")"
-    )
+    relation_alternation = alternation(relations, suffix="s?")
     rules: list[LexiconRule] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.yml")):
@@ -162,6 +167,7 @@ def load_people(folder: Path) -> People:
         ambiguous_forenames=frozenset(ambiguous),
         not_names=frozenset(w.lower() for w in read_word_list(folder / "not_names.txt")),
         info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
+        place_words=frozenset(w.lower() for w in read_word_list(folder / "place_words.txt")),
     )
 
 
