@@ -115,6 +115,7 @@ class Patient:
     nhs_number: str | None = None  # ten digits, no spaces
     address: str | None = None
     postcode: str | None = None
+    title: str | None = None  # courtesy title as written ("Mr"), to tell "Mrs Adeyemi" apart
 
     def merged(self, override: Patient) -> Patient:
         """Fields given on the command line win over the export's own."""
@@ -125,6 +126,7 @@ class Patient:
             nhs_number=override.nhs_number or self.nhs_number,
             address=override.address or self.address,
             postcode=override.postcode or self.postcode,
+            title=override.title or self.title,
         )
 
 

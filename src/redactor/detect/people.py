@@ -23,6 +23,10 @@ SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)
 NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
+# "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
+NAME_SHAPE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=[A-Z]*[AEIOUY])[A-Z]{3,}(?:-[A-Z]{2,})?\b")
+FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
+MALE_TITLES = frozenset({"mr", "master"})
 
 
 @dataclass(slots=True)
@@ -54,7 +58,8 @@ class PeopleJudge:
             rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(]?[ \t]*$"
         )
         self.role_after = re.compile(
-            rf"^[ \t]*(?:,|\(|-|–)?[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9]+[ \t]+){0, 5}"
+            # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
+            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&]+[ \t]+){{0,5}}|[ \t]+)"
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
         )
         self.relation_before = re.compile(
@@ -110,6 +115,14 @@ class PeopleJudge:
                 first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1
             ):
                 add(match.start(), match.end(), "forename")
+            relation = self.relation_after.match(text, match.end())
+            if relation:  # "Chinedu OKONKWO (husband)", "Tunde, her brother"
+                rel = next(g for g in relation.groups() if g)
+                add(match.start(), match.end(), "relation", relation=rel.lower())
+        for match in NAME_SHAPE.finditer(text):
+            words = match.group().lower().split()
+            if not any(w in self.people.not_names for w in words):
+                add(match.start(), match.end(), "name-shape")
         return self._merge(list(found.values()))
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -182,16 +195,28 @@ class PeopleJudge:
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         findings: list[Finding] = []
         registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
+        titled_registry: dict[tuple[str, str], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
         for candidate in self.candidates(text, ner_spans):
             name = text[candidate.start : candidate.end]
             tokens = _name_tokens(name)
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
-            judgement = self._judge_one(
-                text, candidate, tokens, patient_tokens, address_tokens, known_professionals
-            )
+            titled = (candidate.title.lower().strip("."), tokens[-1]) if candidate.title else None
+            judgement = titled_registry.get(titled) if titled else None  # "Mrs Adeyemi" again
+            if judgement is None:
+                judgement = self._judge_one(
+                    text,
+                    candidate,
+                    tokens,
+                    patient_tokens,
+                    address_tokens,
+                    known_professionals,
+                    patient.title,
+                )
             if judgement is None:
                 continue
+            if titled:
+                titled_registry.setdefault(titled, judgement)
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
             for token in tokens:
                 if judgement.category is Category.THIRD_PARTY_NAME and token in patient_tokens:
@@ -226,7 +251,7 @@ class PeopleJudge:
             return True  # "Gilbert's syndrome", "Baker's cyst"
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
-        strong = candidate.evidence & {"relation", "title", "role"}
+        strong = candidate.evidence & {"relation", "title", "role", "name-shape"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
             if word.isupper() or not word[0].isupper():
@@ -246,6 +271,7 @@ class PeopleJudge:
         patient_tokens: set[str],
         address_tokens: set[str],
         professionals: list[list[str]],
+        patient_title: str | None = None,
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         before = text[max(line_start, candidate.start - 40) : candidate.start]
@@ -270,7 +296,11 @@ class PeopleJudge:
                 "people/patient-address",
                 "part of the patient's own address in the record's demographics",
             )
-        if set(tokens) <= patient_tokens and (relation is None or _forename_shared(tokens, patient_tokens)):
+        if (
+            set(tokens) <= patient_tokens
+            and (relation is None or _forename_shared(tokens, patient_tokens))
+            and not _other_gender(candidate.title, patient_title)
+        ):
             return Judgement(
                 Category.PATIENT_IDENTIFIER,
                 0.95,
@@ -381,6 +411,12 @@ def _name_tokens(name: str) -> list[str]:
     return [
         w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles
     ]
+
+
+def _other_gender(title: str | None, patient_title: str | None) -> bool:
+    """ "Mrs Adeyemi" in Mr Adeyemi's record is his wife, not him."""
+    pair = {(title or "").lower().strip("."), (patient_title or "").lower().strip(".")}
+    return bool(pair & FEMALE_TITLES) and bool(pair & MALE_TITLES)
 
 
 def _forename_shared(tokens: list[str], patient_tokens: set[str]) -> bool:

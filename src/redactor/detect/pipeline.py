@@ -37,6 +37,8 @@ ORGANISATION_LINE = re.compile(
 PROFESSIONAL_EMAIL = re.compile(
     r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I
 )
+CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
+LETTERHEAD_LINES = 15
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
@@ -88,8 +90,13 @@ class Detector:
         findings += _conditional(
             [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
+        third_party_lines = {
+            text.rfind("\n", 0, f.start) + 1 for f in findings if f.category is Category.THIRD_PARTY_NAME
+        }
         findings += [
-            f for hit in raw.identifiers if (f := self._from_identifier(text, hit, document.patient))
+            f
+            for hit in raw.identifiers
+            if (f := self._from_identifier(text, hit, document.patient, third_party_lines))
         ]
         findings += self._third_party_sentences(text, findings)
         findings += _unreadable(document)
@@ -146,7 +153,9 @@ class Detector:
             reason += " (negated or closed here, so a lower score: check the wording)"
         return Finding(start, end, text[start:end], rule.category, score, rule.name, reason)
 
-    def _from_identifier(self, text: str, hit: IdentifierHit, patient: Patient) -> Finding | None:
+    def _from_identifier(
+        self, text: str, hit: IdentifierHit, patient: Patient, third_party_lines: set[int]
+    ) -> Finding | None:
         value = text[hit.start : hit.end]
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
@@ -161,7 +170,6 @@ class Detector:
                 f"the patient's own {kind}, matching the record's demographics",
             )
         line = line_of(text, hit.start, hit.end)
-        nearby = text[max(0, text.rfind("\n", 0, max(0, hit.start - 160))) : hit.end]
         sentence = text[slice(*sentence_bounds(text, hit.start, hit.end))]
         if hit.entity in {"STREET_ADDRESS", "UK_POSTCODE"} and REFUGE.search(sentence):
             return Finding(
@@ -177,13 +185,21 @@ class Detector:
             return None  # an NHS, council, police or school mailbox
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
-        # Letterheads put the organisation's name a line or two above its details.
-        if (
-            hit.entity in {"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"}
-            and ORGANISATION_LINE.search(nearby)
-            and not _third_party_line(line, self.models.people.relations)
-        ):
-            return None  # switchboard, ward, practice or hospital contact details
+        line_start = text.rfind("\n", 0, hit.start) + 1
+        about_third_party = line_start in third_party_lines or _relation_on_line(
+            line, self.models.people.relations
+        )
+        if hit.entity == "WORKPLACE_OR_SCHOOL":
+            if not about_third_party:
+                return None  # an organisation, not tied to a third party on this line
+        elif hit.entity in CONTACT_ENTITIES and not about_third_party:
+            # Letterheads put the organisation's name a line or two above its details.
+            in_letterhead = text.count("\n", 0, hit.start) < LETTERHEAD_LINES
+            context = (
+                text[text.rfind("\n", 0, max(0, hit.start - 160)) + 1 : hit.end] if in_letterhead else line
+            )
+            if ORGANISATION_LINE.search(context):
+                return None  # switchboard, ward, practice or hospital contact details
         return Finding(
             hit.start,
             hit.end,
@@ -218,6 +234,7 @@ _IDENTIFIER_NAMES = {
     "STREET_ADDRESS": "address",
     "BIRTH_DATE": "date of birth",
     "EMAIL_ADDRESS": "email address",
+    "WORKPLACE_OR_SCHOOL": "school or workplace",
     "UK_NHS": "NHS number",
 }
 
@@ -238,7 +255,7 @@ def _is_patients(hit: IdentifierHit, value: str, patient: Patient) -> bool:
     return False
 
 
-def _third_party_line(line: str, relations: frozenset[str]) -> bool:
+def _relation_on_line(line: str, relations: frozenset[str]) -> bool:
     words = set(re.findall(r"[a-z][a-z\-]*", line.lower()))
     return bool(words & relations)
 

@@ -102,6 +102,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
             found[key] = match.group("value").strip()
     forenames: tuple[str, ...] = ()
     surname = None
+    title_match = re.match(r"\s*(Mr|Mrs|Ms|Miss|Mx|Master)\b\.?", found.get("name", ""), re.I)
     if "name" in found:
         forenames, surname = split_name(found["name"])
     if "surname" in found:
@@ -117,6 +118,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
         nhs_number=re.sub(r"\D", "", found["nhs"]) if "nhs" in found else None,
         address=address,
         postcode=" ".join(postcode_match.groups()) if postcode_match else None,
+        title=title_match.group(1).title() if title_match else None,
     )
     authors = [m.group("value") for m in AUTHOR.finditer(head)]
     return patient, authors
