@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
 
-NAME_WORD = r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?"
+NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?)"
 SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
 NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 # "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
 NAME_SHAPE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=[A-Z]*[AEIOUY])[A-Z]{3,}(?:-[A-Z]{2,})?\b")
+NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|[ \t]{2,}")
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
 MALE_TITLES = frozenset({"mr", "master"})
 
@@ -55,12 +56,17 @@ class PeopleJudge:
         role_any_case = alternation(people.professional_words)
         role_acronyms = alternation(people.professional_acronyms)
         self.role_before = re.compile(
-            rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(]?[ \t]*$"
+            rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(,]?[ \t]*"
+            rf"(?:{COURTESY}[ \t]+)?$"
+        )
+        self.agency_before = re.compile(
+            rf"\b(?i:{alternation(people.agencies)})[ \t]*[:(][ \t]*{COURTESY}[ \t]+$"
         )
         self.role_after = re.compile(
             # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
             rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&]+[ \t]+){{0,5}}|[ \t]+)"
-            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
+            # ... but not the role of the next person named ("Marlon REID - PC Brennan")
+            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)(?![ \t]+[A-Z][a-z])"
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
@@ -102,9 +108,15 @@ class PeopleJudge:
                     setattr(candidate, key, value)
 
         for start, end in ner_spans:
-            add(start, end, "ner")
+            # NER runs names together across list punctuation ("Marlon REID - PC Brennan").
+            piece_start = start
+            for cut in NER_SEPARATOR.finditer(text, start, end):
+                add(piece_start, cut.start(), "ner")
+                piece_start = cut.end()
+            add(piece_start, end, "ner")
         for match in self.anchored.finditer(text):
-            add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
+            if not _nursing_title(text, match.start("rel"), match.group("rel")):
+                add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
         for match in self.role_titled.finditer(text):
@@ -221,7 +233,7 @@ class PeopleJudge:
             for token in tokens:
                 if judgement.category is Category.THIRD_PARTY_NAME and token in patient_tokens:
                     continue  # a relative sharing the patient's surname: bare surname stays the patient's
-                if len(token) > 1 and token not in self.people.not_names:
+                if len(token) > 1 and token not in self.people.not_names and not self._is_role_word(token):
                     previous = registry.get(token)
                     if previous is None or _rank(judgement) > _rank(previous):
                         registry[token] = judgement
@@ -234,6 +246,14 @@ class PeopleJudge:
             return True
         if tokens[-1] in not_names and "relation" not in candidate.evidence:
             return True  # "John Radcliffe Hospital", "Alder Close"
+        if candidate.evidence == {"ner"}:
+            # Alone, the language model tags lab tests and headings ("Urine ACR", "U&E",
+            # "Continue MART"): an acronym, an ampersand or a known non-name rules it out.
+            words = text[candidate.start : candidate.end].split()
+            if any(t in not_names for t in tokens) or "&" in text[candidate.start : candidate.end]:
+                return True
+            if any(w.isupper() and len(w) <= 4 for w in words) and not NAME_SHAPE.fullmatch(" ".join(words)):
+                return True
         after = text[candidate.end : candidate.end + 40]
         place = re.match(r"[ \t]*(?:'s[ \t]+)?([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)", after)
         if place:
@@ -274,7 +294,9 @@ class PeopleJudge:
         patient_title: str | None = None,
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
-        before = text[max(line_start, candidate.start - 40) : candidate.start]
+        if len(text[line_start : candidate.start].strip()) < 5:  # name opens its line: role may end the last
+            line_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+        before = text[max(line_start, candidate.start - 40) : candidate.start].replace("\n", " ")
         line_end = text.find("\n", candidate.end)
         if line_end != -1 and not text[candidate.end : line_end].strip():
             line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
@@ -282,7 +304,7 @@ class PeopleJudge:
         relation = candidate.relation
         if relation is None:
             match = self.relation_before.search(before)
-            if match:
+            if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
         if relation is None:
             match = self.relation_after.match(after)
@@ -307,7 +329,11 @@ class PeopleJudge:
                 "people/patient-name",
                 "the patient's own name, as given in the record's demographics",
             )
-        professional_role = self.role_before.search(before) or self.role_after.match(after)
+        professional_role = (
+            self.role_before.search(before)
+            or self.agency_before.search(before)
+            or self.role_after.match(after)
+        )
         if professional_role and relation is None:
             return Judgement(
                 Category.PROFESSIONAL,
@@ -411,6 +437,11 @@ def _name_tokens(name: str) -> list[str]:
     return [
         w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles
     ]
+
+
+def _nursing_title(text: str, start: int, word: str) -> bool:
+    """ "Sister" capitalised mid-sentence is a nurse's title ("our CNS, Sister Julie HAWTHORNE")."""
+    return word == "Sister" and text[:start].rstrip()[-1:] not in ("", ".", "!", "?", "\n")
 
 
 def _other_gender(title: str | None, patient_title: str | None) -> bool:

@@ -50,6 +50,7 @@ class People:
     not_names: frozenset[str]
     info_verbs: tuple[str, ...] = ()
     place_words: frozenset[str] = frozenset()
+    agencies: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,7 @@ def load_people(folder: Path) -> People:
         not_names=frozenset(w.lower() for w in read_word_list(folder / "not_names.txt")),
         info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
         place_words=frozenset(w.lower() for w in read_word_list(folder / "place_words.txt")),
+        agencies=frozenset(w.lower() for w in read_word_list(folder / "agencies.txt")),
     )
 
 
