@@ -37,6 +37,9 @@ ORGANISATION_LINE = re.compile(
 PROFESSIONAL_EMAIL = re.compile(
     r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I
 )
+POSSESSIVE = re.compile(r"['’]s\b")
+CLAUSE_GAP = re.compile(r"[.;:!?,]?[ \t\n]*")
+CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
 LETTERHEAD_LINES = 15
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
@@ -61,8 +64,9 @@ class Detector:
             re.IGNORECASE,
         )
         # Reported speech carried on: "Mum rang. Says he is drinking again."
+        self.any_verb = re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)
         self.carried_on = re.compile(
-            rf"(?:also[ \t]+|and[ \t]+)?(?:(?:she|he|they)[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
+            rf"(?:also[ \t]+|and[ \t]+|[a-z]+[ \t]+[a-z]+[ \t]+|[a-z]+[ \t]+)?(?:(?:she|he|they)[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
             rf"reported|states|stated|describes|described|feels|thinks|believes|worried|adds|added)\b)",
             re.IGNORECASE,
         )
@@ -103,40 +107,67 @@ class Detector:
         return resolve(self._carry_on(text, findings), text)
 
     def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """A sentence that names a third party and says what they did, said or have
+        ("Tomasz's hair strand test was positive", "She describes Jamie grabbing her")."""
         out = []
+        done: set[tuple[int, int]] = set()
         for finding in findings:
-            if finding.category is Category.THIRD_PARTY_NAME:
-                verb = self.subject_verb.match(text, finding.end)
-                if verb:
-                    end = sentence_bounds(text, finding.start, verb.end())[1]
-                    out.append(
-                        Finding(
-                            finding.start,
-                            end,
-                            text[finding.start : end],
-                            Category.THIRD_PARTY_INFO,
-                            0.8,
-                            "THIRD_PARTY_INFO/third-party-subject",
-                            "a sentence whose subject is a third party: what they said, did or have",
-                        )
+            if finding.category is not Category.THIRD_PARTY_NAME:
+                continue
+            start, end = sentence_bounds(text, finding.start, finding.end)
+            if (start, end) in done:
+                continue
+            rest = text[finding.end : end]
+            if (
+                POSSESSIVE.match(rest)
+                or self.subject_verb.match(text, finding.end)
+                or self.any_verb.search(rest)
+            ):
+                done.add((start, end))
+                out.append(
+                    Finding(
+                        start,
+                        end,
+                        text[start:end],
+                        Category.THIRD_PARTY_INFO,
+                        0.75,
+                        "THIRD_PARTY_INFO/third-party-sentence",
+                        "a sentence naming a third party and saying what they said, did or have",
                     )
+                )
         return out
 
-    def _carry_on(self, text: str, findings: list[Finding], limit: int = 3) -> list[Finding]:
-        """Widen third-party information over the reported speech that follows it."""
-        out = []
-        for finding in findings:
-            if finding.category is Category.THIRD_PARTY_INFO:
-                end = finding.end
-                for _ in range(limit):
-                    gap = re.match(r"[ \t]*\n?[ \t]*", text[end : end + 200])
-                    start = end + (gap.end() if gap else 0)
-                    if "\n\n" in text[end:start] or not self.carried_on.match(text, start):
-                        break
-                    end = sentence_bounds(text, start, start + 1)[1]
-                if end != finding.end:
-                    finding = finding.with_(end=end, text=text[finding.start : end])
-            out.append(finding)
+    def _carry_on(self, text: str, findings: list[Finding], limit: int = 4) -> list[Finding]:
+        """Follow third-party information into the reported speech after it, within its
+        paragraph: "Wife rang. No consent to share. Says he is drinking again; she moved out"."""
+        out = list(findings)
+        queue = [f for f in findings if f.category is Category.THIRD_PARTY_INFO]
+        seen = {(f.start, f.end) for f in queue}
+        while queue:
+            position = queue.pop().end
+            for _ in range(limit):
+                gap = CLAUSE_GAP.match(text, position)
+                start = gap.end()
+                if "\n\n" in text[position:start].replace(" ", "") or start >= len(text):
+                    break
+                stop = CLAUSE_END.search(text, start)
+                end = stop.start() if stop else len(text)
+                if end <= start:
+                    break
+                if self.carried_on.match(text, start) and (start, end) not in seen:
+                    seen.add((start, end))
+                    carried = Finding(
+                        start,
+                        end,
+                        text[start:end],
+                        Category.THIRD_PARTY_INFO,
+                        0.7,
+                        "THIRD_PARTY_INFO/reported-speech",
+                        "carries on what a third party reported, in the sentences that follow it",
+                    )
+                    out.append(carried)
+                    queue.append(carried)
+                position = end
         return out
 
     def _from_lexicon(self, text: str, hit: Hit) -> Finding | None:
