@@ -103,3 +103,52 @@ def test_entry_verdicts_follow_the_strongest_action(analyse):
     doc = analyse(text)
     verdicts = {e.id: e.verdict.value for e in doc.entries}
     assert verdicts == {"e0": "show", "e1": "show", "e2": "hide", "e3": "review"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "needle", "category"),
+    [
+        # a relative sharing the patient's surname, told apart by title
+        (
+            "Seen with his wife, Mrs Funmilayo HARGREAVES. Mrs Hargreaves reports poor sleep.",
+            "Mrs Hargreaves",
+            Category.THIRD_PARTY_NAME,
+        ),
+        (
+            "Children: Chioma HARGREAVES, 4 yrs, Little Acorns Nursery, Castlebury.",
+            "Little Acorns Nursery",
+            Category.THIRD_PARTY_IDENTIFIER,
+        ),
+        (
+            "Seen with our Clinical Nurse Specialist, Sister Julie HAWTHORNE.",
+            "Julie HAWTHORNE",
+            Category.PROFESSIONAL,
+        ),
+        ("Probation: Mr Neil Garside; Housing: Ms Rukhsana Bibi.", "Rukhsana Bibi", Category.PROFESSIONAL),
+        (
+            "Wife Ewa rang. No consent to share. Says he is drinking a bottle a day.",
+            "Says he is drinking",
+            Category.THIRD_PARTY_INFO,
+        ),
+        (
+            "Tomasz's hair strand test was positive for cocaine.",
+            "hair strand test",
+            Category.THIRD_PARTY_INFO,
+        ),
+    ],
+)
+def test_who_is_who_in_context(analyse, sentence, needle, category):
+    doc = analyse(HEADER + sentence)
+    assert category in categories_of(doc, needle)
+
+
+def test_vaccines_and_lab_acronyms_are_not_flagged(analyse):
+    doc = analyse(HEADER + "Imms: DTaP/IPV/Hib given. Continue MART. Urine ACR 2.1.")
+    assert [f for f in doc.findings if f.action is not Action.KEEP and f.start >= len(HEADER)] == []
+
+
+def test_agency_label_before_an_untitled_name_is_not_a_role(analyse):
+    doc = analyse(HEADER + "Perpetrator: Chinedu OKONKWO (husband). Police: Chinedu has convictions for ABH.")
+    start = doc.text.rindex("Chinedu")
+    [who] = [f for f in doc.findings if f.start == start and f.end == start + len("Chinedu")]
+    assert who.category is Category.THIRD_PARTY_NAME

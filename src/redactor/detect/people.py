@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
 
-NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?)"
-SURNAME_WORD = r"(?:[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
+NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?)"
+SURNAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
 NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
