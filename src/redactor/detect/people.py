@@ -11,6 +11,7 @@ missing one mention of a third party's name undoes the redaction of the others.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,13 +20,19 @@ from ..model import Category, Finding, Patient
 from .resources import People, alternation
 
 NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?)"
-SURNAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
+SURNAME_WORD = (
+    r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
+)
 NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 # "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
 NAME_SHAPE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=[A-Z]*[AEIOUY])[A-Z]{3,}(?:-[A-Z]{2,})?\b")
 NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|[ \t]{2,}")
+MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
+NAME_PARTICLES = frozenset(
+    {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
+)
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
 MALE_TITLES = frozenset({"mr", "master"})
 
@@ -75,6 +82,7 @@ class PeopleJudge:
         self.relation_after = re.compile(
             rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]*,[ \t]*(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
+            rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
         self.anchored = re.compile(
@@ -162,6 +170,12 @@ class PeopleJudge:
             or not words[-1].group()[0].isupper()  # "Karen rang": names are capitalised
         ):
             words.pop()
+        while (
+            words
+            and strip(words[0].group()) in MONTHS
+            and re.search(r"\d[ \t]*$", text[: start + words[0].start()])
+        ):
+            words.pop(0)  # "On 21 May Harold was taken...": a date, then the name
         if not words:
             return start, start
         new_start = start + words[0].start()
@@ -231,7 +245,10 @@ class PeopleJudge:
                 titled_registry.setdefault(titled, judgement)
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
             for token in tokens:
-                if judgement.category is Category.THIRD_PARTY_NAME and token in patient_tokens:
+                if (
+                    judgement.category is Category.THIRD_PARTY_NAME
+                    and token in patient_tokens | address_tokens
+                ):
                     continue  # a relative sharing the patient's surname: bare surname stays the patient's
                 if len(token) > 1 and token not in self.people.not_names and not self._is_role_word(token):
                     previous = registry.get(token)
@@ -252,6 +269,8 @@ class PeopleJudge:
             words = text[candidate.start : candidate.end].split()
             if any(t in not_names for t in tokens) or "&" in text[candidate.start : candidate.end]:
                 return True
+            if any(w.islower() and w not in NAME_PARTICLES for w in words[1:]):
+                return True  # "Department of Dermatology": names have no lower-case words inside
             if any(w.isupper() and len(w) <= 4 for w in words) and not NAME_SHAPE.fullmatch(" ".join(words)):
                 return True
         after = text[candidate.end : candidate.end + 40]

@@ -30,13 +30,14 @@ LABELS = {
         r"(?:^|\s)NHS (?:No\.?|Number|no)[ \t]*:?[ \t]*(?P<value>\d{3}[ \-]?\d{3}[ \-]?\d{4})\b",
         re.M | re.I,
     ),
-    "address": re.compile(r"^[ \t]*(?:Address|Home address)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+    "address": re.compile(r"(?:^|(?<=\s))(?:Address|Home address)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
 }
 AUTHOR = re.compile(
     r"^[ \t]*(?:Author|Clinician|Seen by|Requested by|Signed|Usual GP|Registered GP|From|Dictated by)"
     r"[ \t]*:[ \t]*(?P<value>[^\n]+?)\s*$",
     re.M | re.I,
 )
+KNOWN_AS = re.compile(r"(?:\(known as|\(prefers|Known as[ \t]*:|Preferred name[ \t]*:)[ \t]*([A-Z][a-z]+)")
 POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
 MONTHS = {
     m: i
@@ -109,6 +110,9 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
         surname = _tidy(found["surname"])
     if "forenames" in found:
         forenames = tuple(_tidy(w) for w in found["forenames"].split())
+    known_as = KNOWN_AS.search(head)
+    if known_as:  # "(known as Peggy)": the name the record uses day to day
+        forenames = (*forenames, _tidy(known_as.group(1)))
     address = found.get("address")
     postcode_match = POSTCODE.search(address or "")
     patient = Patient(
