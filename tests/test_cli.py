@@ -97,3 +97,39 @@ def test_no_network_during_a_scan(tmp_path, monkeypatch):
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_help_and_version(flag):
     assert runner.invoke(app, [flag]).exit_code == 0
+
+
+def test_custom_policy_file_changes_actions_not_categories(tmp_path):
+    policy = tmp_path / "lenient.yml"
+    actions = {
+        "THIRD_PARTY_NAME": "keep",
+        "THIRD_PARTY_IDENTIFIER": "keep",
+        "THIRD_PARTY_INFO": "keep",
+        "SAFEGUARDING": "keep",
+        "CLINICIAN_OPINION": "keep",
+        "SERIOUS_HARM": "keep",
+        "LEGALLY_RESTRICTED": "keep",
+        "SENSITIVE_HEALTH": "keep",
+        "PROFESSIONAL": "keep",
+        "PATIENT_IDENTIFIER": "keep",
+    }
+    policy.write_text("name: lenient\nactions:\n" + "".join(f"  {k}: {v}\n" for k, v in actions.items()))
+    record = tmp_path / "record.txt"
+    record.write_text(SENSITIVE)
+    out = tmp_path / "report.json"
+    assert scan(str(record), "--policy", str(policy), "--json", str(out), "-q").exit_code == 0
+    report = json.loads(out.read_text())
+    assert report["policy"] == "lenient"
+    findings = report["documents"][0]["findings"]
+    assert "SAFEGUARDING" in {f["category"] for f in findings}
+    assert {f["action"] for f in findings} == {"keep"}
+
+
+def test_broken_policy_file_is_a_usage_error(tmp_path):
+    policy = tmp_path / "broken.yml"
+    policy.write_text("name: broken\nactions:\n  SAFEGUARDING: shred\n")
+    record = tmp_path / "record.txt"
+    record.write_text(CLEAN)
+    result = scan(str(record), "--policy", str(policy))
+    assert result.exit_code == 2
+    assert "broken.yml" in result.output and "SAFEGUARDING" in result.output
