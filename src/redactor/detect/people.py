@@ -27,8 +27,10 @@ NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 # "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
-NAME_SHAPE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=[A-Z]*[AEIOUY])[A-Z]{3,}(?:-[A-Z]{2,})?\b")
-NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|[ \t]{2,}")
+NAME_SHAPE = re.compile(
+    r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=(?:Ma?c)?[A-Z]*[AEIOUY])(?:Ma?c)?[A-Z]{3,}(?:-[A-Z]{2,})?\b"
+)
+NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
@@ -219,12 +221,10 @@ class PeopleJudge:
         patient_tokens = {t.lower() for t in (*patient.forenames, patient.surname or "") if t}
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
-        findings: list[Finding] = []
-        registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
         titled_registry: dict[tuple[str, str], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
+        judged: list[tuple[Candidate, list[str], Judgement]] = []
         for candidate in self.candidates(text, ner_spans):
-            name = text[candidate.start : candidate.end]
-            tokens = _name_tokens(name)
+            tokens = _name_tokens(text[candidate.start : candidate.end])
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
             titled = (candidate.title.lower().strip("."), tokens[-1]) if candidate.title else None
@@ -243,6 +243,21 @@ class PeopleJudge:
                 continue
             if titled:
                 titled_registry.setdefault(titled, judgement)
+            judged.append((candidate, tokens, judgement))
+
+        # One person, one judgement: a name judged by default ("Owner: Tom ABRAHAMS")
+        # takes the judgement of the same name where the record says who they are
+        # ("Tom ABRAHAMS (IDVA, ...)"), whichever comes first in the text.
+        findings: list[Finding] = []
+        registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
+        for candidate, tokens, judgement in judged:
+            if judgement.rule in DEFAULT_RULES:
+                same_person = [j for _, other, j in judged if set(tokens) <= set(other)]
+                strongest = max(same_person, key=_strength)
+                if _strength(strongest) > _strength(judgement):
+                    judgement = Judgement(
+                        strongest.category, strongest.score, strongest.rule + "+same-name", strongest.reason
+                    )
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
             for token in tokens:
                 if (
@@ -444,6 +459,17 @@ EPONYM_AFTER = re.compile(
 
 
 _RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIRD_PARTY_NAME: 2}
+
+
+# Judgements reached only because nothing said otherwise: open to correction by the
+# same name judged on firmer evidence elsewhere in the record.
+DEFAULT_RULES = frozenset(
+    {"people/titled-name", "people/person-name", "people/first-name-list", "people/ner-person"}
+)
+
+
+def _strength(judgement: Judgement) -> tuple[float, bool]:
+    return judgement.score, judgement.category is Category.THIRD_PARTY_NAME
 
 
 def _rank(judgement: Judgement) -> tuple[int, float]:

@@ -16,7 +16,11 @@ TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady"
 
 _VALUE = r"(?P<value>[^\n]*?)(?=\s{2,}|\t|$|\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth)\b)"
 LABELS = {
-    "name": re.compile(r"^[ \t]*(?:Patient(?: name)?|Name|Re)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+    "name": re.compile(
+        r"^[ \t]*(?:Patient(?: name)?|Name|Re|Child|Client|Service user)[ \t]*:[ \t]*" + _VALUE, re.M | re.I
+    ),
+    # A patient message's sender is the patient; used only when no other label names them.
+    "sender": re.compile(r"^[ \t]*From[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
     "surname": re.compile(r"(?:^|\s)Surname[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
     "forenames": re.compile(
         r"(?:^|\s)(?:Forenames?(?:\(s\))?|First names?|Given names?)[ \t]*:[ \t]*" + _VALUE,
@@ -103,9 +107,12 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
             found[key] = match.group("value").strip()
     forenames: tuple[str, ...] = ()
     surname = None
-    title_match = re.match(r"\s*(Mr|Mrs|Ms|Miss|Mx|Master)\b\.?", found.get("name", ""), re.I)
-    if "name" in found:
-        forenames, surname = split_name(found["name"])
+    title_match = re.match(
+        r"\s*(Mr|Mrs|Ms|Miss|Mx|Master)\b\.?", found.get("name") or found.get("sender") or "", re.I
+    )
+    name = found.get("name") or found.get("sender")
+    if name:
+        forenames, surname = split_name(name)
     if "surname" in found:
         surname = _tidy(found["surname"])
     if "forenames" in found:
