@@ -1,8 +1,8 @@
 """The annotated fixtures: built files in sync, and accuracy held at its measured level.
 
-The floors are the scores measured when this was written, less a small margin:
-a change that loses recall fails here, and the known misses stay visible in
-`redactor eval` output rather than hidden.
+The floors are the issue's targets, or the scores measured when this was written
+less a small margin where those are higher: a change that loses recall fails
+here, and the known misses stay listed in `redactor eval --json` output.
 """
 
 from __future__ import annotations
@@ -18,22 +18,23 @@ from redactor.cli import app
 from .conftest import FIXTURES, ROOT
 
 FLOORS = {
-    "third_party_names_and_identifiers_recall": 0.90,
+    "third_party_names_and_identifiers_recall": 0.97,
     "flag_precision": 0.80,
     "documents_needing_review_flagged": 1.0,
-    "clean_documents_without_flags": 0.5,
-    "entries_correctly_triaged": 0.85,
+    "clean_documents_without_flags": 0.85,
+    "entries_correctly_triaged": 0.90,
 }
 RECALL_FLOORS = {
-    "THIRD_PARTY_NAME": 0.95,
+    "THIRD_PARTY_NAME": 0.98,
+    "THIRD_PARTY_IDENTIFIER": 0.95,
+    "THIRD_PARTY_INFO": 0.90,
     "SAFEGUARDING": 0.97,
-    "CLINICIAN_OPINION": 0.97,
-    "SERIOUS_HARM": 0.95,
-    "LEGALLY_RESTRICTED": 0.97,
+    "CLINICIAN_OPINION": 0.95,
+    "SERIOUS_HARM": 0.94,
+    "LEGALLY_RESTRICTED": 0.94,
     "SENSITIVE_HEALTH": 0.94,
-    "THIRD_PARTY_INFO": 0.5,
 }
-CEILING_KEEP_FLAGGED = 0.07
+CEILING_KEEP_FLAGGED = 0.03
 
 
 def test_built_fixtures_are_up_to_date():

@@ -40,6 +40,8 @@ PROFESSIONAL_EMAIL = re.compile(
 POSSESSIVE = re.compile(r"['’]s\b")
 CLAUSE_GAP = re.compile(r"[.;:!?,]?[ \t\n]*")
 CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
+# Identifiers that identify someone only when the line says whose they are.
+TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE"})
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
 LETTERHEAD_LINES = 15
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
@@ -57,7 +59,7 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
-        verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")
+        verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")  # as {verb} in lexicons
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
         self.subject_verb = re.compile(
             rf"(?:'s)?[ \t]*(?:\([^)\n]{{0,40}}\)[ \t]*)?,?[ \t]*(?:also[ \t]+|now[ \t]+|then[ \t]+)?(?:{verbs})\b",
@@ -66,7 +68,7 @@ class Detector:
         # Reported speech carried on: "Mum rang. Says he is drinking again."
         self.any_verb = re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)
         self.carried_on = re.compile(
-            rf"(?:also[ \t]+|and[ \t]+|[a-z]+[ \t]+[a-z]+[ \t]+|[a-z]+[ \t]+)?(?:(?:she|he|they)[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
+            rf"(?:also[ \t]+|and[ \t]+|[a-z]+[ \t]+[a-z]+[ \t]+|[a-z]+[ \t]+)?(?:(?:she|he|they)(?:'d|'s)?[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
             rf"reported|states|stated|describes|described|feels|thinks|believes|worried|adds|added)\b)",
             re.IGNORECASE,
         )
@@ -94,17 +96,21 @@ class Detector:
         findings += _conditional(
             [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
-        third_party_lines = {
-            text.rfind("\n", 0, f.start) + 1 for f in findings if f.category is Category.THIRD_PARTY_NAME
-        }
+        findings = self._carry_on(text, findings + self._third_party_sentences(text, findings))
+        # Whose an identifier is depends on what is around it: a line naming a third
+        # party, or a sentence already found to be about one.
+        about_third_party = [
+            (text.rfind("\n", 0, f.start) + 1, f.end if f.category is Category.THIRD_PARTY_INFO else f.start)
+            for f in findings
+            if f.category in (Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_INFO)
+        ]
         findings += [
             f
             for hit in raw.identifiers
-            if (f := self._from_identifier(text, hit, document.patient, third_party_lines))
+            if (f := self._from_identifier(text, hit, document.patient, about_third_party))
         ]
-        findings += self._third_party_sentences(text, findings)
         findings += _unreadable(document)
-        return resolve(self._carry_on(text, findings), text)
+        return resolve(findings, text)
 
     def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
         """A sentence that names a third party and says what they did, said or have
@@ -185,7 +191,7 @@ class Detector:
         return Finding(start, end, text[start:end], rule.category, score, rule.name, reason)
 
     def _from_identifier(
-        self, text: str, hit: IdentifierHit, patient: Patient, third_party_lines: set[int]
+        self, text: str, hit: IdentifierHit, patient: Patient, about_third_party: list[tuple[int, int]]
     ) -> Finding | None:
         value = text[hit.start : hit.end]
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
@@ -217,13 +223,14 @@ class Detector:
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
         line_start = text.rfind("\n", 0, hit.start) + 1
-        about_third_party = line_start in third_party_lines or _relation_on_line(
-            line, self.models.people.relations
+        # Context spans run from the start of a third party's line to the end of what is said of them.
+        tied = any(start <= hit.start and line_start <= end for start, end in about_third_party) or (
+            _relation_on_line(line, self.models.people.relations)
         )
-        if hit.entity == "WORKPLACE_OR_SCHOOL":
-            if not about_third_party:
+        if hit.entity in TIED_TO_A_PERSON:
+            if not tied:
                 return None  # an organisation, not tied to a third party on this line
-        elif hit.entity in CONTACT_ENTITIES and not about_third_party:
+        elif hit.entity in CONTACT_ENTITIES and not tied:
             # Letterheads put the organisation's name a line or two above its details.
             in_letterhead = text.count("\n", 0, hit.start) < LETTERHEAD_LINES
             context = (
@@ -266,6 +273,7 @@ _IDENTIFIER_NAMES = {
     "BIRTH_DATE": "date of birth",
     "EMAIL_ADDRESS": "email address",
     "WORKPLACE_OR_SCHOOL": "school or workplace",
+    "VEHICLE_OR_HANDLE": "vehicle registration or online handle",
     "UK_NHS": "NHS number",
 }
 

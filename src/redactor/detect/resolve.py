@@ -2,8 +2,9 @@
 
 Two rules: findings of one category that overlap become one finding over their
 union (the strongest reason kept); and where the "who" findings disagree about a
-span (patient, professional or third party), the most certain wins, a tie going
-to the third party, because a missed third party can get someone hurt.
+span (patient, professional or third party), a span lying inside a longer one
+gives way to it, and otherwise the most certain wins, a tie going to the third
+party, because a missed third party can get someone hurt.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ THIRD_PARTY = frozenset({Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_IDENTIF
 
 def resolve(findings: list[Finding], text: str) -> list[Finding]:
     merged = _merge_same_category(findings, text)
-    who = sorted((f for f in merged if f.category in WHO), key=_strength, reverse=True)
+    who = [f for f in merged if f.category in WHO]
+    # A span inside a longer one is part of it ("Ashby Vale" in a relative's address),
+    # so the longer one stands; otherwise the most certain wins.
+    who = [f for f in who if not any(_inside(f, other) for other in who)]
     kept_who: list[Finding] = []
-    for finding in who:
+    for finding in sorted(who, key=_strength, reverse=True):
         if not any(_overlaps(finding, other) for other in kept_who):
             kept_who.append(finding)
     rest = [f for f in merged if f.category not in WHO]
@@ -34,6 +38,10 @@ def resolve(findings: list[Finding], text: str) -> list[Finding]:
 
 def _strength(finding: Finding) -> tuple[float, int, int]:
     return finding.score, finding.category in THIRD_PARTY, finding.end - finding.start
+
+
+def _inside(a: Finding, b: Finding) -> bool:
+    return b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

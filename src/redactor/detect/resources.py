@@ -100,8 +100,11 @@ def _load_yaml(path: Path) -> dict[str, object]:
     return data
 
 
-def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ...]:
-    relation_alternation = alternation(relations, suffix="s?")
+def load_rules(folder: Path, people: People) -> tuple[LexiconRule, ...]:
+    placeholders = {
+        "{relation}": alternation(people.relations, suffix="s?"),
+        "{verb}": alternation(people.info_verbs).replace(r"\ ", r"\s+"),
+    }
     rules: list[LexiconRule] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.yml")):
@@ -117,9 +120,7 @@ def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ..
             score = float(raw.get("score", 0.8))
             if not 0 < score <= 1:
                 raise ModelDataError(f"{path.name} rule {rule_id}: score must be in (0, 1]")
-            patterns = tuple(
-                str(p).replace("{relation}", relation_alternation) for p in raw.get("patterns") or []
-            )
+            patterns = tuple(_expand(str(p), placeholders) for p in raw.get("patterns") or [])
             for pattern in patterns:
                 try:
                     re.compile(pattern)
@@ -147,6 +148,12 @@ def load_rules(folder: Path, relations: frozenset[str]) -> tuple[LexiconRule, ..
         if unknown:
             raise ModelDataError(f"rule {rule.name}: only_with names unknown rule {unknown[0]!r}")
     return tuple(rules)
+
+
+def _expand(pattern: str, placeholders: dict[str, str]) -> str:
+    for name, value in placeholders.items():
+        pattern = pattern.replace(name, value)
+    return pattern
 
 
 def load_people(folder: Path) -> People:
@@ -178,7 +185,7 @@ def load_models(root: Path | None = None) -> Models:
     root = root or models_dir()
     try:
         people = load_people(root / "people")
-        rules = load_rules(root / "lexicons", people.relations)
+        rules = load_rules(root / "lexicons", people)
         identifiers = _load_yaml(root / "patterns" / "identifiers.yml")
     except FileNotFoundError as exc:
         raise ModelDataError(f"missing model file {Path(str(exc.filename)).name}") from None
