@@ -152,3 +152,18 @@ def test_agency_label_before_an_untitled_name_is_not_a_role(analyse):
     start = doc.text.rindex("Chinedu")
     [who] = [f for f in doc.findings if f.start == start and f.end == start + len("Chinedu")]
     assert who.category is Category.THIRD_PARTY_NAME
+
+
+def test_one_person_one_judgement(analyse):
+    text = HEADER + (
+        "Owner: Tom ABRAHAMS.\nAttendees: Tom ABRAHAMS (IDVA, Men's DA Service); Gillian FROST (Safeguarding Lead).\n"
+    )
+    doc = analyse(text)
+    toms = [f for f in doc.findings if f.text == "Tom ABRAHAMS"]
+    assert len(toms) == 2
+    assert {f.category for f in toms} == {Category.PROFESSIONAL}
+
+
+def test_relatives_address_is_not_cut_down_by_a_town_the_patient_shares(analyse):
+    doc = analyse(HEADER + "Staying with her cousin Natalia at 12 Heron Walk, Whitford, WF3 9PL.")
+    assert Category.THIRD_PARTY_IDENTIFIER in categories_of(doc, "12 Heron Walk, Whitford, WF3 9PL")
