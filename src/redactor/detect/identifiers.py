@@ -9,11 +9,14 @@ pipeline already made, so tokenisation and NER happen once per document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecognizer
+from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,14 +43,42 @@ class _SharedDocEngine(SpacyNlpEngine):
         self.nlp = {"en": nlp}
 
     def artifacts(self, doc: Doc) -> NlpArtifacts:
-        return NlpArtifacts(
+        """Artifacts from one array pass over the doc (Presidio's own walks every
+        token several times and keeps its context keywords in a list)."""
+        columns = doc.to_array([IDX, LOWER, IS_STOP, IS_PUNCT])
+        strings = doc.vocab.strings
+        lemmas = [strings[int(lower)] for lower in columns[:, 1]]
+        artifacts = NlpArtifacts(
             entities=[],  # people are ours to judge, not Presidio's
             tokens=doc,
-            tokens_indices=[t.idx for t in doc],
-            lemmas=[t.lower_ for t in doc],
-            nlp_engine=self,
+            tokens_indices=columns[:, 0].tolist(),
+            lemmas=lemmas,
+            nlp_engine=None,  # skips Presidio's keyword pass; ours follows
             language="en",
         )
+        artifacts.nlp_engine = self
+        # Same keywords as Presidio's (not stop words, not punctuation), as a set.
+        artifacts.keywords = frozenset(  # type: ignore[assignment]
+            part
+            for lemma, stop, punct in zip(lemmas, columns[:, 2], columns[:, 3], strict=True)
+            if not stop and not punct
+            for part in lemma.split(":")
+        )
+        return artifacts
+
+
+class _ContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's enhancer, finding a match's token by bisection rather than a walk
+    over every token, and never putting record text in an error message."""
+
+    @staticmethod
+    def _find_index_of_match_token(word: str, start: int, tokens: Doc, tokens_indices: list[int]) -> int:
+        index = max(0, bisect_right(tokens_indices, start) - 1)
+        while index < len(tokens) and tokens_indices[index] + len(tokens[index]) <= start:
+            index += 1
+        if index >= len(tokens):
+            raise ValueError("identifier match lies outside the document's tokens")
+        return index
 
 
 def build_analyzer(nlp: Language, config: dict[str, object]) -> tuple[AnalyzerEngine, _SharedDocEngine]:
@@ -74,7 +105,12 @@ def build_analyzer(nlp: Language, config: dict[str, object]) -> tuple[AnalyzerEn
         )
     engine = _SharedDocEngine(nlp)
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+    analyzer = AnalyzerEngine(
+        registry=registry,
+        nlp_engine=engine,
+        supported_languages=["en"],
+        context_aware_enhancer=_ContextEnhancer(),
+    )
     return analyzer, engine
 
 

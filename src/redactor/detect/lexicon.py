@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -48,13 +49,19 @@ class LexiconMatcher:
         # Exports wrap lines mid-phrase ("strategy\n    meeting"). spaCy keeps the
         # line break as a token, which a PhraseMatcher cannot skip, so phrases are
         # matched on a copy of the doc without whitespace tokens, mapped back after.
-        words = [token for token in doc if not token.is_space]
-        compact = Doc(doc.vocab, words=[t.text for t in words]) if len(words) < len(doc) else doc
+        columns = doc.to_array([ORTH, IDX, IS_SPACE])
+        kept = columns[columns[:, 2] == 0]  # one array pass, no Token objects
+        words = [vocab[int(orth)] for orth in kept[:, 0]]
+        starts = kept[:, 1].tolist()
+        compact = Doc(doc.vocab, words=words) if len(words) < len(doc) else doc
         for matcher in (self.any_case, self.as_written):
             for match_id, start, end in matcher(compact):
-                first, last = words[start], words[end - 1]
                 hits.append(
-                    Hit(offset + first.idx, offset + last.idx + len(last), self.rules[vocab[match_id]])
+                    Hit(
+                        offset + starts[start],
+                        offset + starts[end - 1] + len(words[end - 1]),
+                        self.rules[vocab[match_id]],
+                    )
                 )
         if self.regex is not None:
             text = doc.text
