@@ -174,3 +174,27 @@ def test_a_span_inside_a_longer_who_span_gives_way():
     town = text.index("Whitford")
     inside = Finding(town, town + 8, "Whitford", Category.PATIENT_IDENTIFIER, 0.9, "t", "r")
     assert resolve([address, inside], text) == [address]
+
+
+def test_routine_family_history_line_is_not_raised(analyse):
+    doc = analyse(HEADER + "Seen today.\nFH: father MI at 52, mother has diabetes.\n")
+    fh = doc.text.index("FH:")
+    assert [f for f in doc.findings if f.start >= fh and f.category is Category.THIRD_PARTY_INFO] == []
+
+
+def test_accented_names_and_the_patients_own_contacts(analyse):
+    text = (
+        "Surname: FERNÁNDEZ GARCÍA    Forename(s): Lucía\nDOB: 05/03/1990    NHS No: 999 205 4042\n"
+        "Address: 19 Ravensworth Road, Norbridge NB6 2AQ    Tel: 07700 900436\n\n"
+        "Mrs Lucía Fernández García was seen. Her husband João rang from 07700 900111.\n"
+    )
+    doc = analyse(text)
+    assert Category.PATIENT_IDENTIFIER in categories_of(doc, "Lucía Fernández García")
+    assert Category.PATIENT_IDENTIFIER in categories_of(doc, "07700 900436")
+    assert Category.THIRD_PARTY_NAME in categories_of(doc, "João")
+    assert Category.THIRD_PARTY_IDENTIFIER in categories_of(doc, "07700 900111")
+
+
+def test_name_before_a_role_in_an_attendee_list_is_a_professional(analyse):
+    doc = analyse(HEADER + "Present:\nClare Devlin - Designated Safeguarding Lead, Hallbrook College\n")
+    assert Category.PROFESSIONAL in categories_of(doc, "Clare Devlin")

@@ -116,6 +116,8 @@ class Patient:
     address: str | None = None
     postcode: str | None = None
     title: str | None = None  # courtesy title as written ("Mr"), to tell "Mrs Adeyemi" apart
+    phones: tuple[str, ...] = ()  # digits only
+    emails: tuple[str, ...] = ()  # lower case
 
     def merged(self, override: Patient) -> Patient:
         """Fields given on the command line win over the export's own."""
@@ -127,6 +129,8 @@ class Patient:
             address=override.address or self.address,
             postcode=override.postcode or self.postcode,
             title=override.title or self.title,
+            phones=override.phones or self.phones,
+            emails=override.emails or self.emails,
         )
 
 

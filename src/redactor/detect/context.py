@@ -19,7 +19,9 @@ NEGATION_AFTER = re.compile(
     r"closed|ceased|ended|stepped down|removed|no longer)\b",
     re.IGNORECASE,
 )
-FAMILY_HISTORY_LINE = re.compile(r"^[ \t]*(?:FH|F/H|Family history|Family hx)\b", re.IGNORECASE)
+FAMILY_HISTORY_LINE = re.compile(
+    r"^[ \t]*(?:FH|F/H|Family history|Family hx)\b", re.IGNORECASE | re.MULTILINE
+)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -19,16 +19,20 @@ from dataclasses import dataclass, field
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
 
-NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?)"
+# Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
+UP = "A-ZÀ-ÖØ-Þ"
+LOW = "a-zß-öø-ÿ"
+NAME_WORD = rf"(?:Ma?c[{UP}][{LOW}]+|O'[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|'[{UP}][{LOW}]+)?)"
 SURNAME_WORD = (
-    r"(?:Ma?c[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?|[A-Z]{2,}(?:['\-][A-Z]+)?)"
+    rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O'[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|'[{UP}][{LOW}]+)?"
+    rf"|[{UP}]{{2,}}(?:['\-][{UP}]+)?)"
 )
-NAME = rf"(?:{NAME_WORD}|[A-Z]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
+NAME = rf"(?:{NAME_WORD}|[{UP}]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 # "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
 NAME_SHAPE = re.compile(
-    r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?[ ](?=(?:Ma?c)?[A-Z]*[AEIOUY])(?:Ma?c)?[A-Z]{3,}(?:-[A-Z]{2,})?\b"
+    rf"\b[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?[ ](?=(?:Ma?c)?[{UP}]*[AEIOUYÀ-ÖØ-Þ])(?:Ma?c)?[{UP}]{{3,}}(?:-[{UP}]{{2,}})?\b"
 )
 NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
@@ -137,7 +141,11 @@ class PeopleJudge:
                 first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1
             ):
                 add(match.start(), match.end(), "forename")
-            relation = self.relation_after.match(text, match.end())
+            line_end = text.find("\n", match.end())
+            after = text[match.end() : line_end if line_end != -1 else len(text)]
+            if len(match.group("name").split()) > 1 and self.role_after.match(after):
+                add(match.start(), match.end(), "role")  # "Clare Devlin - Designated Safeguarding Lead"
+            relation = self.relation_after.match(after)
             if relation:  # "Chinedu OKONKWO (husband)", "Tunde, her brother"
                 rel = next(g for g in relation.groups() if g)
                 add(match.start(), match.end(), "relation", relation=rel.lower())
@@ -218,7 +226,9 @@ class PeopleJudge:
         patient: Patient,
         authors: Iterable[str],
     ) -> list[Finding]:
-        patient_tokens = {t.lower() for t in (*patient.forenames, patient.surname or "") if t}
+        patient_tokens = {
+            w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)
+        }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         titled_registry: dict[tuple[str, str], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
@@ -276,8 +286,10 @@ class PeopleJudge:
         not_names = self.people.not_names
         if all(t in not_names for t in tokens):
             return True
-        if tokens[-1] in not_names and "relation" not in candidate.evidence:
-            return True  # "John Radcliffe Hospital", "Alder Close"
+        if tokens[-1] in self.people.place_words or (
+            tokens[-1] in not_names and "relation" not in candidate.evidence
+        ):
+            return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
         if candidate.evidence == {"ner"}:
             # Alone, the language model tags lab tests and headings ("Urine ACR", "U&E",
             # "Continue MART"): an acronym, an ampersand or a known non-name rules it out.
@@ -289,7 +301,7 @@ class PeopleJudge:
             if any(w.isupper() and len(w) <= 4 for w in words) and not NAME_SHAPE.fullmatch(" ".join(words)):
                 return True
         after = text[candidate.end : candidate.end + 40]
-        place = re.match(r"[ \t]*(?:'s[ \t]+)?([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)", after)
+        place = re.match(rf"[ \t]*(?:'s[ \t]+)?([{UP}{LOW}]+(?:[ \t]+[{UP}{LOW}]+)?)", after)
         if place:
             words = place.group(1).lower().split()
             if (words[0] in not_names and words[0] in self.people.place_words) or " ".join(
@@ -477,7 +489,7 @@ def _rank(judgement: Judgement) -> tuple[int, float]:
 
 
 def _name_tokens(name: str) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", name)
+    words = re.findall(rf"[{UP}{LOW}][{UP}{LOW}'’\-]*", name)
     titles = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "master"}
     return [
         w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles

@@ -40,6 +40,12 @@ PROFESSIONAL_EMAIL = re.compile(
 POSSESSIVE = re.compile(r"['’]s\b")
 CLAUSE_GAP = re.compile(r"[.;:!?,]?[ \t\n]*")
 CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
+# "his mobile 07700 ...", "a new mobile number, 07700 ...": the patient's own, unless
+# the line names a third party (checked by the caller).
+OWN_CONTACT = re.compile(
+    r"\b(?:my|his|her|a|the)\s+(?:new\s+)?(?:mobile|phone|number|email)(?:\s+(?:number|address))?[\s,:]*(?:is\s+)?$",
+    re.IGNORECASE,
+)
 # Identifiers that identify someone only when the line says whose they are.
 TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE"})
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
@@ -227,6 +233,20 @@ class Detector:
         tied = any(start <= hit.start and line_start <= end for start, end in about_third_party) or (
             _relation_on_line(line, self.models.people.relations)
         )
+        if (
+            hit.entity in CONTACT_ENTITIES
+            and not tied
+            and OWN_CONTACT.search(text, max(0, hit.start - 40), hit.start)
+        ):
+            return Finding(
+                hit.start,
+                hit.end,
+                value,
+                Category.PATIENT_IDENTIFIER,
+                0.7,
+                rule,
+                f"the patient's own {kind}, by the wording ('my mobile', 'her new number') with no third party named",
+            )
         if hit.entity in TIED_TO_A_PERSON:
             if not tied:
                 return None  # an organisation, not tied to a third party on this line
@@ -282,6 +302,10 @@ def _is_patients(hit: IdentifierHit, value: str, patient: Patient) -> bool:
     def squash(s: str | None) -> str:
         return re.sub(r"[^a-z0-9]", "", (s or "").lower())
 
+    if hit.entity == "UK_PHONE":
+        return re.sub(r"\D", "", value) in patient.phones
+    if hit.entity == "EMAIL_ADDRESS":
+        return value.lower() in patient.emails
     if hit.entity == "UK_NHS":
         return bool(patient.nhs_number) and re.sub(r"\D", "", value) == patient.nhs_number
     if hit.entity == "BIRTH_DATE":

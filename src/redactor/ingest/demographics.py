@@ -42,6 +42,21 @@ AUTHOR = re.compile(
     re.M | re.I,
 )
 KNOWN_AS = re.compile(r"(?:\(known as|\(prefers|Known as[ \t]*:|Preferred name[ \t]*:)[ \t]*([A-Z][a-z]+)")
+PATIENT_LINE = re.compile(r"\b(?:DOB|D\.O\.B|Date of birth|NHS (?:No|number)|Address)\b", re.I)
+# A bare "Contact:"/"Mobile:" line counts only at the very top, in the patient's header.
+HEADER_LINES = 8
+CONTACT_LINE = re.compile(r"[ \t]*(?:Contact|Tel|Telephone|Mobile|Phone|E-?mail)\b[^:\n]{0,12}:", re.I)
+OTHER_PERSON_LINE = re.compile(
+    r"\b(?:carer|next of kin|NOK|emergency contact|parent|guardian|mother|father|partner|spouse|wife|husband|"
+    r"sister|brother|daughter|son|GP|practice|surgery|hospital|clinic)\b",
+    re.I,
+)
+PHONE = re.compile(
+    r"\b(?:Tel|Telephone|Phone|Mobile|Mob|Home|Contact)(?:\s+no\.?)?\s*:\s*(?:(?:mobile|mob|tel|phone|home)\s+)?"
+    r"(\+?[\d ()]{10,16}\d)",
+    re.I,
+)
+EMAIL = re.compile(r"\bE-?mail\s*:\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
 MONTHS = {
     m: i
@@ -121,6 +136,15 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     if known_as:  # "(known as Peggy)": the name the record uses day to day
         forenames = (*forenames, _tidy(known_as.group(1)))
     address = found.get("address")
+    # The patient's own phone and email: on a demographics line (one carrying the
+    # patient's DOB, NHS number or address label, anywhere in the record, as letters
+    # repeat the block), never on a line that labels someone else ("Carer: ...").
+    block = "\n".join(
+        line
+        for number, line in enumerate(text.splitlines())
+        if (PATIENT_LINE.search(line) or (number < HEADER_LINES and CONTACT_LINE.match(line)))
+        and not OTHER_PERSON_LINE.search(line)
+    )
     postcode_match = POSTCODE.search(address or "")
     patient = Patient(
         forenames=forenames,
@@ -130,6 +154,8 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
         address=address,
         postcode=" ".join(postcode_match.groups()) if postcode_match else None,
         title=title_match.group(1).title() if title_match else None,
+        phones=tuple(re.sub(r"\D", "", m) for m in PHONE.findall(block)),
+        emails=tuple(m.lower() for m in EMAIL.findall(block)),
     )
     authors = [m.group("value") for m in AUTHOR.finditer(head)]
     return patient, authors
