@@ -34,6 +34,11 @@ INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 NAME_SHAPE = re.compile(
     rf"\b[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?[ ](?=(?:Ma?c)?[{UP}]*[AEIOUYÀ-ÖØ-Þ])(?:Ma?c)?[{UP}]{{3,}}(?:-[{UP}]{{2,}})?\b"
 )
+AGE_AFTER = re.compile(
+    r"[ \t]*(?:\((?:aged[ \t]+|(?:he|she)(?:'s|[ \t]+is)[ \t]+)?\d{1,2}(?:[ \t]*(?:yrs?|years?|y/?o|months?))?\)"
+    r"|,[ \t]*(?:aged[ \t]+)?\d{1,2}[ \t]*(?:yrs?|years?|y/?o)\b)",
+    re.I,
+)
 NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
 NAME_PARTICLES = frozenset(
@@ -145,6 +150,8 @@ class PeopleJudge:
             after = text[match.end() : line_end if line_end != -1 else len(text)]
             if len(match.group("name").split()) > 1 and self.role_after.match(after):
                 add(match.start(), match.end(), "role")  # "Clare Devlin - Designated Safeguarding Lead"
+            if AGE_AFTER.match(after):
+                add(match.start(), match.end(), "age")  # "Tobi (he's 9)", "Ebuka, 7 yrs"
             relation = self.relation_after.match(after)
             if relation:  # "Chinedu OKONKWO (husband)", "Tunde, her brother"
                 rel = next(g for g in relation.groups() if g)
@@ -262,7 +269,13 @@ class PeopleJudge:
         registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
         for candidate, tokens, judgement in judged:
             if judgement.rule in DEFAULT_RULES:
-                same_person = [j for _, other, j in judged if set(tokens) <= set(other)]
+                # Never the patient: a name that failed the patient test ("Mrs Ogunleye"
+                # in Mr Ogunleye's record) must not become the patient by a shared surname.
+                same_person = [
+                    j
+                    for _, other, j in judged
+                    if set(tokens) <= set(other) and j.category is not Category.PATIENT_IDENTIFIER
+                ] or [judgement]
                 strongest = max(same_person, key=_strength)
                 if _strength(strongest) > _strength(judgement):
                     judgement = Judgement(
@@ -317,7 +330,7 @@ class PeopleJudge:
             return True  # "Gilbert's syndrome", "Baker's cyst"
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
-        strong = candidate.evidence & {"relation", "title", "role", "name-shape"}
+        strong = candidate.evidence & {"relation", "title", "role", "name-shape", "age"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
             if word.isupper() or not word[0].isupper():

@@ -38,6 +38,12 @@ PROFESSIONAL_EMAIL = re.compile(
     r"@(?:[\w-]+\.)*(?:nhs\.net|nhs\.uk|gov\.uk|police\.uk|sch\.uk|ac\.uk)$", re.I
 )
 POSSESSIVE = re.compile(r"['’]s\b")
+# A name opening its clause and followed by a lower-case word is its subject:
+# "Kofi does not agree ...", "Abena supports ...", "Mr Miah arranged ...".
+CLAUSE_SUBJECT = re.compile(
+    r"(?:^|[;:,(]\s*|\b(?:and|but|then|when|while|because)\s+)(?:Mr|Mrs|Ms|Miss)?\.?\s*$"
+)
+NEXT_WORD = re.compile(r"[ \t]+(?:[a-z]+[ \t]+)?[a-z]{2,}\b")
 CLAUSE_GAP = re.compile(r"[.;:!?,]?[ \t\n]*")
 CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
 # "his mobile 07700 ...", "a new mobile number, 07700 ...": the patient's own, unless
@@ -134,6 +140,7 @@ class Detector:
                 POSSESSIVE.match(rest)
                 or self.subject_verb.match(text, finding.end)
                 or self.any_verb.search(rest)
+                or (CLAUSE_SUBJECT.search(text[start : finding.start]) and NEXT_WORD.match(rest))
             ):
                 done.add((start, end))
                 out.append(
