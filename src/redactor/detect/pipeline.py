@@ -80,7 +80,7 @@ class Detector:
         # Reported speech carried on: "Mum rang. Says he is drinking again."
         self.any_verb = re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)
         self.carried_on = re.compile(
-            rf"(?:also[ \t]+|and[ \t]+|[a-z]+[ \t]+[a-z]+[ \t]+|[a-z]+[ \t]+)?(?:(?:she|he|they)(?:'d|'s)?[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
+            rf"(?:[\w']+[ \t]+){{0,3}}?(?:(?:she|he|they)(?:'d|'s)?[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
             rf"reported|states|stated|describes|described|feels|thinks|believes|worried|adds|added)\b)",
             re.IGNORECASE,
         )
@@ -139,7 +139,7 @@ class Detector:
             if (
                 POSSESSIVE.match(rest)
                 or self.subject_verb.match(text, finding.end)
-                or self.any_verb.search(rest)
+                or self.any_verb.search(text, start, end)
                 or (CLAUSE_SUBJECT.search(text[start : finding.start]) and NEXT_WORD.match(rest))
             ):
                 done.add((start, end))
