@@ -29,18 +29,21 @@ class LexiconMatcher:
         self.rules = {rule.name: rule for rule in rules}
         self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
-        alternatives: list[str] = []
-        self.group_rule: dict[str, LexiconRule] = {}
-        for number, rule in enumerate(rules):
+        # Patterns are scanned as one alternation without capture groups (capturing
+        # slows every position); the few places that match are then attributed to
+        # the first pattern that matches there, as the alternation itself would.
+        self.patterns: list[tuple[re.Pattern[str], LexiconRule]] = []
+        for rule in rules:
             if rule.phrases:
                 self.any_case.add(rule.name, list(nlp.tokenizer.pipe(rule.phrases)))
             if rule.exact:
                 self.as_written.add(rule.name, list(nlp.tokenizer.pipe(rule.exact)))
-            for index, pattern in enumerate(rule.patterns):
-                group = f"r{number}_{index}"
-                self.group_rule[group] = rule
-                alternatives.append(f"(?P<{group}>{pattern})")
-        self.regex = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+            self.patterns.extend((re.compile(pattern, re.IGNORECASE), rule) for pattern in rule.patterns)
+        self.regex = (
+            re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.patterns), re.IGNORECASE)
+            if self.patterns
+            else None
+        )
 
     def match(self, doc: Doc, offset: int = 0) -> list[Hit]:
         """Hits in `doc`, with character offsets shifted by `offset` (for chunked text)."""
@@ -66,8 +69,8 @@ class LexiconMatcher:
         if self.regex is not None:
             text = doc.text
             for found in self.regex.finditer(text):
-                group = found.lastgroup
-                if group is None or found.start() == found.end():
+                if found.start() == found.end():
                     continue
-                hits.append(Hit(offset + found.start(), offset + found.end(), self.group_rule[group]))
+                rule = next(rule for pattern, rule in self.patterns if pattern.match(text, found.start()))
+                hits.append(Hit(offset + found.start(), offset + found.end(), rule))
         return hits

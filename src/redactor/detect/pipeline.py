@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import spacy
 from spacy.language import Language
@@ -206,6 +207,8 @@ class Detector:
     def _from_identifier(
         self, text: str, hit: IdentifierHit, patient: Patient, about_third_party: list[tuple[int, int]]
     ) -> Finding | None:
+        if hit.pattern == "labelled-handle":  # "Snapchat handle ry.doh99": keep the handle only
+            hit = replace(hit, start=hit.start + text[hit.start : hit.end].rstrip().rfind(" ") + 1)
         value = text[hit.start : hit.end]
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"

@@ -74,8 +74,26 @@ def models_dir() -> Path:
 
 
 def alternation(words: Iterable[str], suffix: str = "") -> str:
-    """One regex group for a word list, longest first so "stepdad" beats "step"."""
-    return "(?:" + "|".join(re.escape(w) + suffix for w in sorted(words, key=len, reverse=True)) + ")"
+    """One regex group for a word list, built as a trie ("st(?:ep(?:dad|mum)|...)") so
+    the engine follows one branch per letter instead of trying every word in turn.
+    Longer words are tried before their prefixes, so "stepdad" beats "step"."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return "(?:" + _trie_pattern(trie, suffix) + ")" if trie else "(?!)"
+
+
+def _trie_pattern(node: dict, suffix: str) -> str:  # type: ignore[type-arg]
+    branches = [re.escape(char) + _trie_pattern(child, suffix) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return suffix
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return body
+    return f"(?:{body}|{suffix})" if suffix else f"(?:{body})?"
 
 
 def read_word_list(path: Path) -> list[str]:
