@@ -110,10 +110,10 @@ class Detector:
             [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
         findings = self._carry_on(text, findings + self._third_party_sentences(text, findings))
-        # Whose an identifier is depends on what is around it: a line naming a third
-        # party, or a sentence already found to be about one.
+        # Whose an identifier is depends on what is around it: the lines that name a
+        # third party or carry what is said about one.
         about_third_party = [
-            (text.rfind("\n", 0, f.start) + 1, f.end if f.category is Category.THIRD_PARTY_INFO else f.start)
+            _whole_lines(text, f.start, f.end)
             for f in findings
             if f.category in (Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_INFO)
         ]
@@ -238,10 +238,8 @@ class Detector:
             return None  # an NHS, council, police or school mailbox
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
-        line_start = text.rfind("\n", 0, hit.start) + 1
-        # Context spans run from the start of a third party's line to the end of what is said of them.
-        tied = any(start <= hit.start and line_start <= end for start, end in about_third_party) or (
-            _relation_on_line(line, self.models.people.relations)
+        tied = any(start <= hit.start < end for start, end in about_third_party) or _relation_on_line(
+            line, self.models.people.relations
         )
         if (
             hit.entity in CONTACT_ENTITIES
@@ -326,6 +324,11 @@ def _is_patients(hit: IdentifierHit, value: str, patient: Patient) -> bool:
         address = squash(patient.address)
         return bool(address) and (squash(value) in address or address in squash(value))
     return False
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, line_end if line_end != -1 else len(text)
 
 
 def _relation_on_line(line: str, relations: frozenset[str]) -> bool:

@@ -87,7 +87,9 @@ def alternation(words: Iterable[str], suffix: str = "") -> str:
 
 
 def _trie_pattern(node: dict, suffix: str) -> str:  # type: ignore[type-arg]
-    branches = [re.escape(char) + _trie_pattern(child, suffix) for char, child in sorted(node.items()) if char]
+    branches = [
+        re.escape(char) + _trie_pattern(child, suffix) for char, child in sorted(node.items()) if char
+    ]
     if not branches:
         return suffix
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
