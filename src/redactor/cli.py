@@ -6,6 +6,9 @@ redact or review, 2 usage or input error. Messages never quote record text.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,10 +18,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .decide import PolicyError, load_policy
+from .decide.decisions import (
+    Decisions,
+    DecisionsError,
+    apply_decisions,
+    default_decisions_path,
+    load_key,
+)
 from .detect.resources import ModelDataError
 from .ingest import find_inputs
 from .ingest.demographics import parse_date, split_name
-from .model import Action, Patient
+from .model import Action, Document, Patient
+from .report.json_report import write_atomic
 
 app = typer.Typer(
     add_completion=False,
@@ -53,29 +64,46 @@ def main(
     """redactor scans GP record exports and reports, entry by entry, what to hide or review."""
 
 
-@app.command()
-def scan(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON report (schema 1) here.")
-    ] = None,
-    policy: Annotated[str | None, typer.Option("--policy", help="Policy name or YAML file.")] = None,
-    staff: Annotated[
-        Path | None,
-        typer.Option("--staff", help="Practice staff list, one name per line: always professionals."),
-    ] = None,
-    patient_name: Annotated[str | None, typer.Option(help="Patient's name, overriding the export's.")] = None,
-    patient_dob: Annotated[str | None, typer.Option(help="Patient's date of birth (day first).")] = None,
-    patient_nhs: Annotated[str | None, typer.Option(help="Patient's NHS number.")] = None,
-    patient_address: Annotated[str | None, typer.Option(help="Patient's address.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table; errors only.")] = False,
-) -> None:
-    """Scan exports and report every finding, entry verdicts and errors."""
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help="Policy name or YAML file.")]
+StaffOpt = Annotated[
+    Path | None,
+    typer.Option("--staff", help="Practice staff list, one name per line: always professionals."),
+]
+DecisionsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--decisions", help="Reviewer decisions file (default: .redactor-decisions.json beside the inputs)."
+    ),
+]
+KeyOpt = Annotated[
+    Path | None,
+    typer.Option("--key-file", help="Practice key for decision fingerprints (default: ~/.config/redactor)."),
+]
+
+
+@dataclass
+class _Scanned:
+    documents: list[Document]
+    errors: list[tuple[str, str]]
+    policy: str
+    decisions: Decisions
+    key: bytes
+
+
+def _scan_paths(
+    paths: list[str],
+    policy: str | None,
+    staff: Path | None,
+    decisions_path: Path | None,
+    key_file: Path | None,
+    override: Patient | None = None,
+    quiet: bool = False,
+) -> _Scanned:
+    """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors."""
     try:
         chosen_policy = load_policy(policy)
     except PolicyError as exc:
         raise _fail(str(exc)) from None
-    override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
     if staff is not None and not staff.is_file():
         raise _fail(f"{staff}: staff list not found")
     inputs, missing = find_inputs(paths)
@@ -83,11 +111,14 @@ def scan(
         for path, problem in missing:
             _console(stderr=True).print(f"[red]error:[/] {path}: {problem}")
         raise typer.Exit(EXIT_ERROR)
+    try:
+        decisions = Decisions.load(decisions_path or default_decisions_path(paths))
+        key = load_key(key_file)
+    except DecisionsError as exc:
+        raise _fail(str(exc)) from None
 
     from .detect.pipeline import Detector
     from .detect.resources import read_word_list
-    from .report.json_report import build_report, write_json_report
-    from .report.terminal import print_summary
     from .scan import scan as run_scan
 
     err = _console(stderr=True)
@@ -113,21 +144,150 @@ def scan(
             bad += error is not None
             progress.update(task, advance=1, bad=bad)
 
-        result = run_scan(inputs, detector, chosen_policy, override, on_file_done=done)
-    errors = missing + result.errors
-    if json_out is not None:
-        try:
-            write_json_report(json_out, build_report(result.documents, errors, chosen_policy.name))
-        except OSError as exc:
-            raise _fail(f"{json_out}: cannot write report ({exc.strerror})") from None
+        result = run_scan(
+            inputs,
+            detector,
+            chosen_policy,
+            override,
+            on_file_done=done,
+            reviewed=lambda document: apply_decisions(document, decisions, key),
+        )
+    return _Scanned(result.documents, missing + result.errors, chosen_policy.name, decisions, key)
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report (schema 1) here.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")
+    ] = None,
+    policy: PolicyOpt = None,
+    staff: StaffOpt = None,
+    decisions: DecisionsOpt = None,
+    key_file: KeyOpt = None,
+    patient_name: Annotated[str | None, typer.Option(help="Patient's name, overriding the export's.")] = None,
+    patient_dob: Annotated[str | None, typer.Option(help="Patient's date of birth (day first).")] = None,
+    patient_nhs: Annotated[str | None, typer.Option(help="Patient's NHS number.")] = None,
+    patient_address: Annotated[str | None, typer.Option(help="Patient's address.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table; errors only.")] = False,
+) -> None:
+    """Scan exports and report every finding, entry verdicts and errors."""
+    override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
+    scanned = _scan_paths(paths, policy, staff, decisions, key_file, override, quiet)
+
+    from .report.html_report import write_html_report
+    from .report.json_report import build_report, write_json_report
+    from .report.terminal import print_summary
+
+    try:
+        if json_out is not None:
+            write_json_report(json_out, build_report(scanned.documents, scanned.errors, scanned.policy))
+        if html_out is not None:
+            write_html_report(html_out, scanned.documents, scanned.errors, scanned.policy)
+    except OSError as exc:
+        raise _fail(f"cannot write report ({exc.strerror}: {exc.filename})") from None
     if not quiet:
-        print_summary(_console(), result.documents, [])
-    for path, error in errors:
+        print_summary(_console(), scanned.documents, [])
+    err = _console(stderr=True)
+    for path, error in scanned.errors:
         err.print(f"[red]error:[/] {path}: {error}")
-    if errors:
+    if scanned.errors:
         raise typer.Exit(EXIT_ERROR)
-    to_act = any(f.action is not Action.KEEP for doc in result.documents for f in doc.findings)
+    to_act = any(f.action is not Action.KEEP for doc in scanned.documents for f in doc.findings)
     raise typer.Exit(EXIT_FINDINGS if to_act else EXIT_CLEAN)
+
+
+class FailOn(StrEnum):
+    redact = "redact"
+    review = "review"
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
+    decisions: DecisionsOpt = None,
+    key_file: KeyOpt = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Fail on undecided findings at or above this action.")
+    ] = FailOn.review,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Report format.")
+    ] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    policy: PolicyOpt = None,
+    staff: StaffOpt = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even with undecided findings (never hides exit 2).")
+    ] = False,
+) -> None:
+    """Gate for scripts: exit 1 while any finding at or above --fail-on is undecided."""
+    scanned = _scan_paths(paths, policy, staff, decisions, key_file, quiet=True)
+    levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
+    pending = {
+        doc.path: sum(1 for f in doc.findings if f.action in levels and f.decision is None)
+        for doc in scanned.documents
+    }
+    pending = {path: count for path, count in pending.items() if count}
+    if output_format is OutputFormat.json:
+        body = json.dumps(
+            {
+                "schema": 1,
+                "fail_on": str(fail_on),
+                "undecided": [{"path": p, "findings": n} for p, n in pending.items()],
+                "errors": [{"path": p, "error": e} for p, e in scanned.errors],
+            },
+            indent=1,
+        )
+    else:
+        body = "\n".join(
+            f"{path}: {count} undecided finding(s) at or above {fail_on}" for path, count in pending.items()
+        )
+    if output is not None:
+        write_atomic(output, body + "\n")
+    elif body:
+        print(body)
+    err = _console(stderr=True)
+    for path, error in scanned.errors:
+        err.print(f"[red]error:[/] {path}: {error}")
+    err.print(
+        f"{len(scanned.documents)} document(s) checked; {len(pending)} with undecided findings "
+        f"({sum(pending.values())} in all)"
+    )
+    if scanned.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if pending and not exit_zero else EXIT_CLEAN)
+
+
+@app.command()
+def review(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports to review.")],
+    decisions: DecisionsOpt = None,
+    key_file: KeyOpt = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Who is deciding (default: the OS user).")
+    ] = None,
+    policy: PolicyOpt = None,
+    staff: StaffOpt = None,
+) -> None:
+    """Decide flagged findings one by one; quit any time and resume later."""
+    from .decide.decisions import current_reviewer
+    from .review.session import ReviewSession
+    from .review.terminal import run
+
+    scanned = _scan_paths(paths, policy, staff, decisions, key_file)
+    session = ReviewSession(scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer())
+    run(session, _console())
+    _console(stderr=True).print(f"decisions in {scanned.decisions.path}")
+    undecided = sum(not item.decided for item in session.items)
+    raise typer.Exit(EXIT_FINDINGS if undecided else EXIT_CLEAN)
 
 
 def _patient_override(

@@ -57,6 +57,9 @@ class Finding:
     action: Action = Action.REVIEW
     page: int | None = None
     entry: str | None = None
+    # Set when a reviewer's recorded decision applies (the action is then theirs).
+    decision: str | None = None
+    fingerprint: str | None = None
 
     def __post_init__(self) -> None:
         empty_ok = self.category is Category.UNREADABLE  # a page with no text at all
@@ -80,7 +83,7 @@ class Finding:
             "reason": self.reason,
             "page": self.page,
             "entry": self.entry,
-        }
+        } | ({"decision": self.decision} if self.decision else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ class Entry:
     date: str | None = None
     author: str | None = None
     verdict: Verdict = Verdict.SHOW
+    decision: str | None = None  # a reviewer's "hide" or "show" for the whole entry
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -102,7 +106,7 @@ class Entry:
             "date": self.date,
             "author": self.author,
             "verdict": str(self.verdict),
-        }
+        } | ({"decision": self.decision} if self.decision else {})
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,9 @@ def scan(
     policy: Policy,
     patient_override: Patient | None = None,
     on_file_done: Callable[[InputFile, str | None], None] | None = None,
+    reviewed: Callable[[Document], None] | None = None,
 ) -> ScanResult:
+    """Scan every input; `reviewed` applies recorded reviewer decisions to each document."""
     result = ScanResult()
     batch: list[tuple[InputFile, Document]] = []
 
@@ -33,7 +35,7 @@ def scan(
         documents = [doc for _, doc in batch]
         detector.detect(documents)
         for source, doc in batch:
-            decide_document(doc, policy)
+            decide_document(doc, policy, reviewed)
             result.documents.append(doc)
             if on_file_done:
                 on_file_done(source, None)
