@@ -23,6 +23,7 @@ from .decide.decisions import (
     DecisionsError,
     apply_decisions,
     default_decisions_path,
+    default_key_file,
     load_key,
 )
 from .detect.resources import ModelDataError
@@ -113,9 +114,15 @@ def _scan_paths(
         raise typer.Exit(EXIT_ERROR)
     try:
         decisions = Decisions.load(decisions_path or default_decisions_path(paths))
+        new_key = not (key_file or default_key_file()).exists()
         key = load_key(key_file)
     except DecisionsError as exc:
         raise _fail(str(exc)) from None
+    if new_key:
+        _console(stderr=True).print(
+            f"created a practice key at {key_file or default_key_file()}: keep it (and back it up) outside "
+            "the decisions file; without it recorded decisions no longer match"
+        )
 
     from .detect.pipeline import Detector
     from .detect.resources import read_word_list
