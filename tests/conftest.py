@@ -41,3 +41,11 @@ def analyse(detector, policy):
         return doc
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def practice_key(tmp_path_factory, monkeypatch):
+    """Tests never touch the user's real practice key."""
+    key = tmp_path_factory.mktemp("key") / "practice.key"
+    monkeypatch.setenv("REDACTOR_KEY_FILE", str(key))
+    return key
