@@ -67,7 +67,7 @@ def test_review_decides_quits_resumes_and_finishes(workspace, detector, policy):
     first = session_for(record, decisions, detector, policy)
     total = len(first.items)
     assert total >= 3
-    drive(first, ["r", "k", "q"])
+    drive(first, ["t", "discussed with safeguarding lead", "r", "k", "q"])
     assert first.progress() == f"2 of {total} decided"
     assert check(record, decisions).exit_code == 1
 
@@ -77,6 +77,7 @@ def test_review_decides_quits_resumes_and_finishes(workspace, detector, policy):
     assert check(record, decisions).exit_code == 0
 
     stored = json.loads(decisions.read_text())
+    assert sorted(d["note"] for d in stored["decisions"])[-1] == "discussed with safeguarding lead"
     assert list(stored) == ["schema", "tool", "decisions"]  # no churning timestamp
     fingerprints = [d["fingerprint"] for d in stored["decisions"]]
     assert fingerprints == sorted(fingerprints)

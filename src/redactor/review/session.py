@@ -26,6 +26,7 @@ KEYS = {
     "m": "mark text for redaction",
     "h": "hide the whole entry",
     "o": "show the whole entry",
+    "t": "add a note to the next decision",
     "f": "filter by category",
     "d": "filter by document",
     "q": "quit (decisions so far are saved)",
@@ -56,6 +57,7 @@ class ReviewSession:
         ]
         self.index = 0
         self.finished = False
+        self.note = ""  # attached to the next decision, then cleared
         self._skip_filtered(step=1)
 
     # --- what the front end shows ---------------------------------------
@@ -86,6 +88,9 @@ class ReviewSession:
             return f"stopped: {self.progress()}; run review again to resume"
         if key in ("f", "d"):
             return self._filter(key, argument)
+        if key == "t":
+            self.note = (argument or "").strip()
+            return "note kept for the next decision (it is stored in the decisions file: no patient details)"
         if item is None:
             return "nothing left to review"
         if key in ("r", "k"):
@@ -110,8 +115,9 @@ class ReviewSession:
         finding = item.finding
         print_ = fingerprint(self.key, item.document, finding)
         drawn = (finding.start, finding.end) if finding.rule == "review/manual" else None
-        self.decisions.record(print_, finding.category, decision, self.reviewer, span=drawn)
+        self.decisions.record(print_, finding.category, decision, self.reviewer, note=self.note, span=drawn)
         self.decisions.save()
+        self.note = ""
         item.decided = True
 
     def _advance(self, message: str) -> str:

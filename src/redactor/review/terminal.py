@@ -13,6 +13,7 @@ from .session import KEYS, ReviewSession
 NEEDS_ARGUMENT = {
     "c": "category (blank to cycle)",
     "m": "words to mark",
+    "t": "note",
     "f": "category (blank for all)",
     "d": "part of a document path (blank for all)",
 }
