@@ -134,7 +134,8 @@ class PeopleJudge:
                 piece_start = cut.end()
             add(piece_start, end, "ner")
         for match in self.anchored.finditer(text):
-            if not _nursing_title(text, match.start("rel"), match.group("rel")):
+            shouted = match.group("rel").isupper() and match.group("name").isupper()  # "WITH PARTNER PRESENT"
+            if not shouted and not _nursing_title(text, match.start("rel"), match.group("rel")):
                 add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
