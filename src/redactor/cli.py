@@ -297,6 +297,75 @@ def review(
     raise typer.Exit(EXIT_FINDINGS if undecided else EXIT_CLEAN)
 
 
+class Unreviewed(StrEnum):
+    redact = "redact"
+    keep = "keep"
+
+
+@app.command("apply")
+def apply_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports to redact.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the redacted copies and the manifest.")],
+    decisions: DecisionsOpt = None,
+    key_file: KeyOpt = None,
+    unreviewed: Annotated[
+        Unreviewed | None,
+        typer.Option("--unreviewed", help="What to do with findings still awaiting review (default: stop)."),
+    ] = None,
+    marker: Annotated[
+        str, typer.Option("--marker", help="Replacement text for .txt outputs; {category} is filled in.")
+    ] = "[REDACTED: {category}]",
+    fixed_marker: Annotated[
+        bool, typer.Option("--fixed-marker", help="One fixed marker, [REDACTED], that hides the category.")
+    ] = False,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Recorded in the manifest.")] = None,
+    policy: PolicyOpt = None,
+    staff: StaffOpt = None,
+) -> None:
+    """Write redacted copies (text and PDF) that pass the leak check, plus a manifest."""
+    from .apply import ApplyError, UnreviewedError, prepare, write_outputs
+    from .apply.plan import FIXED_MARKER
+    from .decide.decisions import current_reviewer
+
+    if "{category}" not in marker and not fixed_marker and "{" in marker:
+        raise _fail("--marker may use only the {category} placeholder")
+    scanned = _scan_paths(paths, policy, staff, decisions, key_file)
+    err = _console(stderr=True)
+    outputs, failed = [], False
+    for document in scanned.documents:
+        source = Path(document.path)
+        target = out / (source.name if source.is_absolute() or ".." in source.parts else source)
+        if target.resolve() == source.resolve():
+            raise _fail(f"{document.path}: output would overwrite the input; choose another --out")
+        try:
+            output = prepare(document, source, target, unreviewed, FIXED_MARKER if fixed_marker else marker)
+        except (UnreviewedError, ApplyError) as exc:
+            err.print(f"[red]error:[/] {document.path}: {exc}")
+            failed = True
+            continue
+        for leak in output.leaks:
+            err.print(f"[red]leak:[/] {document.path}: redacted text still recoverable from {leak}")
+        failed |= bool(output.leaks)
+        outputs.append(output)
+    for path, error in scanned.errors:
+        err.print(f"[red]error:[/] {path}: {error}")
+    if failed or scanned.errors:
+        err.print("nothing written: fix the problems above and run apply again")
+        raise typer.Exit(EXIT_ERROR)
+    manifest = write_outputs(outputs, out, scanned.decisions.path, reviewer or current_reviewer())
+    console = _console()
+    for output in outputs:
+        applied = ", ".join(f"{label} {n}" for label, n in _counts(output).items()) or "nothing to redact"
+        console.print(f"{output.target}: {applied}")
+    console.print(f"manifest: {manifest}")
+
+
+def _counts(output: object) -> dict[str, int]:
+    from .apply.plan import counts
+
+    return counts(output.redactions)  # type: ignore[attr-defined]
+
+
 def _patient_override(
     name: str | None, dob: str | None, nhs: str | None, address: str | None
 ) -> Patient | None:

@@ -38,13 +38,14 @@ def build_report(documents: list[Document], errors: list[tuple[str, str]], polic
     }
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write beside the target then rename, so a reader never sees half a report."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write beside the target then rename, so a reader never sees half a file."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)  # patient data: owner only

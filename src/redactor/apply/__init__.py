@@ -1,0 +1,97 @@
+"""Apply: write redacted copies that leak nothing, with a manifest.
+
+Every output is built in memory and leak-checked first; only when every document
+of the run passes is anything written (each file atomically), so a failed check
+leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..ingest.pdf import PAGE_BREAK
+from ..model import Document
+from ..report.json_report import write_atomic
+from .leaks import check_pdf, check_text, secrets_for
+from .pdf import PdfRedactionError, redact_pdf
+from .plan import Redaction, UnreviewedError, counts, plan, redact_text
+
+__all__ = ["ApplyError", "Output", "UnreviewedError", "prepare", "write_outputs"]
+
+
+class ApplyError(Exception):
+    """A document that cannot be redacted safely; the message never quotes record text."""
+
+
+@dataclass
+class Output:
+    document: Document
+    target: Path
+    data: bytes
+    redactions: list[Redaction]
+    leaks: list[str]
+
+
+def prepare(document: Document, source: Path, target: Path, unreviewed: str | None, marker: str) -> Output:
+    """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
+    redactions = plan(document, unreviewed)
+    secrets = secrets_for(document.text, [(r.start, r.end, r.label) for r in redactions])
+    if document.pages is None:
+        data = redact_text(document.text, redactions, marker).encode("utf-8")
+        leaks = check_text(data.decode("utf-8"), secrets)
+    else:
+        try:
+            data = redact_pdf(source.read_bytes(), _per_page(document, redactions))
+        except PdfRedactionError as exc:
+            raise ApplyError(str(exc)) from None
+        leaks = check_pdf(data, secrets)
+    return Output(document, target, data, redactions, leaks)
+
+
+def _per_page(
+    document: Document, redactions: list[Redaction]
+) -> dict[int, tuple[str, list[tuple[int, int]]]]:
+    pages: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    texts = document.text.split(PAGE_BREAK)
+    for item in redactions:
+        number = document.page_of(item.start) or 1
+        base = document.page_starts[number - 1]
+        pages.setdefault(number, (texts[number - 1], []))[1].append((item.start - base, item.end - base))
+    return pages
+
+
+def write_outputs(outputs: list[Output], out_dir: Path, decisions_path: Path, reviewer: str) -> Path:
+    for output in outputs:
+        write_atomic(output.target, output.data)
+    manifest = {
+        "schema": 1,
+        "tool": {"name": "redactor", "version": __version__},
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reviewer": reviewer,
+        "decisions": {
+            "path": str(decisions_path),
+            "sha256": _sha256(decisions_path.read_bytes()) if decisions_path.exists() else None,
+        },
+        "documents": [
+            {
+                "input": output.document.path,
+                "input_sha256": output.document.sha256,
+                "output": str(output.target),
+                "output_sha256": _sha256(output.data),
+                "redactions": counts(output.redactions),
+            }
+            for output in outputs
+        ],
+    }
+    path = out_dir / "redactor-manifest.json"
+    write_atomic(path, json.dumps(manifest, indent=1) + "\n")
+    return path
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

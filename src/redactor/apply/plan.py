@@ -1,0 +1,111 @@
+"""Which spans of a document an applied redaction removes, and what replaces them.
+
+Only findings whose final action is `redact` (the policy's, or a reviewer's
+decision) are applied; an entry whose verdict is `hide` is removed whole, since
+that is what the clinical system would withhold. Findings still awaiting review
+stop the run unless the caller says what to do with them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Action, Category, Document, Verdict
+
+MARKER_WORDS = {
+    Category.THIRD_PARTY_NAME: "third party",
+    Category.THIRD_PARTY_IDENTIFIER: "third party",
+    Category.THIRD_PARTY_INFO: "third party",
+    Category.SAFEGUARDING: "safeguarding",
+    Category.CLINICIAN_OPINION: "clinician opinion",
+    Category.SERIOUS_HARM: "serious harm",
+    Category.LEGALLY_RESTRICTED: "legally restricted",
+    Category.SENSITIVE_HEALTH: "sensitive health",
+    Category.PROFESSIONAL: "professional",
+    Category.PATIENT_IDENTIFIER: "patient identifier",
+    Category.UNREADABLE: "unreadable",
+}
+ENTRY_WORD = "hidden entry"
+DEFAULT_MARKER = "[REDACTED: {category}]"
+FIXED_MARKER = "[REDACTED]"
+
+
+class UnreviewedError(Exception):
+    """Findings await review; the message gives the count, never their text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    start: int
+    end: int
+    label: str  # category name, or "ENTRY" for a whole hidden entry
+
+    @property
+    def words(self) -> str:
+        return ENTRY_WORD if self.label == "ENTRY" else MARKER_WORDS[Category(self.label)]
+
+
+def plan(document: Document, unreviewed: str | None = None) -> list[Redaction]:
+    """Non-overlapping redactions for `document`, in order.
+
+    `unreviewed` is None (stop if any finding awaits review), "redact" or "keep".
+    """
+    waiting = [f for f in document.findings if f.action is Action.REVIEW and f.decision is None]
+    if waiting and unreviewed is None:
+        raise UnreviewedError(
+            f"{len(waiting)} finding(s) still await review; review them or pass --unreviewed redact|keep"
+        )
+    chosen = [
+        Redaction(f.start, f.end, str(f.category))
+        for f in document.findings
+        if f.start < f.end
+        and f.category is not Category.UNREADABLE
+        and (
+            f.action is Action.REDACT
+            or (f.action is Action.REVIEW and f.decision is None and unreviewed == "redact")
+        )
+    ]
+    chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict is Verdict.HIDE]
+    return _merge(chosen, document.text)
+
+
+def _merge(redactions: list[Redaction], text: str) -> list[Redaction]:
+    """Overlapping spans become one; a whole hidden entry absorbs what lies inside it."""
+    merged: list[Redaction] = []
+    for item in sorted(redactions, key=lambda r: (r.start, -r.end)):
+        if merged and item.start < merged[-1].end:
+            last = merged[-1]
+            label = "ENTRY" if "ENTRY" in (last.label, item.label) else last.label
+            merged[-1] = Redaction(last.start, max(last.end, item.end), label)
+        else:
+            merged.append(item)
+    # Spans never swallow a form feed: page boundaries stay where they were.
+    out = []
+    for item in merged:
+        start = item.start
+        for part in text[item.start : item.end].split("\f"):
+            if part.strip():
+                stripped = len(part) - len(part.lstrip())
+                out.append(Redaction(start + stripped, start + len(part.rstrip()), item.label))
+            start += len(part) + 1
+    return out
+
+
+def counts(redactions: list[Redaction]) -> dict[str, int]:
+    return dict(sorted(Counter(r.label for r in redactions).items()))
+
+
+def redact_text(text: str, redactions: list[Redaction], marker: str = DEFAULT_MARKER) -> str:
+    """Replace each span by its marker; newlines inside a removed span are kept so
+    the rest of the record keeps its line layout."""
+    parts = []
+    cursor = 0
+    for item in redactions:
+        parts.append(text[cursor : item.start])
+        replacement = marker.format(category=item.words)
+        lines = text[item.start : item.end].count("\n")
+        parts.append(replacement + "\n" * lines)
+        cursor = item.end
+    parts.append(text[cursor:])
+    return "".join(parts)

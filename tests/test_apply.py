@@ -1,0 +1,235 @@
+"""Apply: redacted copies that leak nothing, for text and for PDFs built here."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+from redactor.apply.leaks import check_pdf, check_text, secrets_for
+from redactor.apply.pdf import redact_pdf
+from redactor.cli import app
+from redactor.ingest.pdf import extract_pdf
+
+runner = CliRunner()
+NAME = "Karen Jones"
+
+
+def _font(writer: PdfWriter, base: str) -> object:
+    return writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(base),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+
+
+def handmade(content: bytes, title: str | None = None, note: str | None = None) -> bytes:
+    """A one-page PDF with our own content stream (TJ kerning, split operators...)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    fonts = DictionaryObject(
+        {NameObject("/F1"): _font(writer, "/Helvetica"), NameObject("/F2"): _font(writer, "/Times-Roman")}
+    )
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    if title:
+        writer.add_metadata({"/Title": title, "/Subject": title})
+    if note:
+        annotation = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Text"),
+                NameObject("/Rect"): ArrayObject(
+                    [FloatObject(50), FloatObject(50), FloatObject(70), FloatObject(70)]
+                ),
+                NameObject("/Contents"): TextStringObject(note),
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def reportlab_pdf(lines_per_page: list[list[tuple[str, str]]], image_page: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for lines in lines_per_page:
+        y = 780
+        for font, text in lines:
+            pdf.setFont(font, 11)
+            pdf.drawString(50, y, text)
+            y -= 16
+        pdf.showPage()
+    if image_page:
+        pdf.rect(100, 100, 300, 300, fill=1)  # no text layer at all
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def redact_and_check(data: bytes, targets: list[str]) -> tuple[bytes, list[str], str]:
+    pdf = extract_pdf(data)
+    pages: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    spans = []
+    for number, start in enumerate(pdf.page_starts, start=1):
+        end = pdf.page_starts[number] - 1 if number < len(pdf.page_starts) else len(pdf.text)
+        page_text = pdf.text[start:end]
+        for target in targets:
+            at = page_text.find(target)
+            while at != -1:
+                pages.setdefault(number, (page_text, []))[1].append((at, at + len(target)))
+                spans.append((start + at, start + at + len(target), "THIRD_PARTY_NAME"))
+                at = page_text.find(target, at + 1)
+    assert spans, "test PDF must contain the target text"
+    secrets = secrets_for(pdf.text, spans)
+    assert check_pdf(data, secrets), "the original must fail the check (else the check proves nothing)"
+    out = redact_pdf(data, pages)
+    return out, check_pdf(out, secrets), extract_pdf(out).text
+
+
+def test_several_fonts_and_two_columns_keep_layout():
+    data = reportlab_pdf(
+        [
+            [
+                ("Helvetica", f"Mum ({NAME}) rang."),
+                ("Times-Roman", f"{NAME} says he is drinking."),
+                ("Courier", "BP 120/80"),
+            ],
+            [("Helvetica", "Left column text"), ("Helvetica", f"right: {NAME}")],
+        ]
+    )
+    out, leaks, text = redact_and_check(data, [NAME])
+    assert leaks == []
+    before, after = PdfReader(io.BytesIO(data)), PdfReader(io.BytesIO(out))
+    assert len(after.pages) == len(before.pages)
+    assert [p.mediabox for p in after.pages] == [p.mediabox for p in before.pages]
+    assert "BP 120/80" in text and "says he is drinking." in text
+
+
+def test_kerned_tj_array_and_name_split_across_operators():
+    content = (
+        b"BT /F1 12 Tf 50 750 Td [(Mum \\(Ka) -40 (ren J) 25 (ones\\) rang.)] TJ ET\n"
+        b"BT /F2 12 Tf 50 720 Td (Seen with Kar) Tj (en Jones today.) Tj ET\n"
+    )
+    _, leaks, text = redact_and_check(handmade(content), ["Karen", "Jones"])
+    assert leaks == []
+    assert "rang." in text and "today." in text
+
+
+def test_name_in_metadata_and_annotation_is_gone():
+    content = b"BT /F1 12 Tf 50 750 Td (Letter about Karen Jones.) Tj ET\n"
+    out, leaks, _ = redact_and_check(
+        handmade(content, title=f"Letter re {NAME}", note=f"Call {NAME} back"), [NAME]
+    )
+    assert leaks == []
+    reader = PdfReader(io.BytesIO(out))
+    assert not reader.metadata or NAME not in str(reader.metadata)
+    assert "/Annots" not in reader.pages[0]
+
+
+def test_a_page_that_is_an_image_passes_through():
+    data = reportlab_pdf([[("Helvetica", f"Mum ({NAME}) rang.")]], image_page=True)
+    out, leaks, _ = redact_and_check(data, [NAME])
+    assert leaks == [] and len(PdfReader(io.BytesIO(out)).pages) == 2
+
+
+def test_a_box_over_kept_text_fails_the_leak_check():
+    data = reportlab_pdf([[("Helvetica", f"Mum ({NAME}) rang.")]])
+    pdf = extract_pdf(data)
+    start = pdf.text.index(NAME)
+    secrets = secrets_for(pdf.text, [(start, start + len(NAME), "THIRD_PARTY_NAME")])
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    page = reader.pages[0]
+    boxed = DecodedStreamObject()
+    boxed.set_data(page.get_contents().get_data() + b"\nq 0 g 70 775 80 14 re f Q\n")  # covered, not removed
+    page[NameObject("/Contents")] = writer._add_object(boxed)
+    writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    problems = check_pdf(buffer.getvalue(), secrets)
+    assert any("pypdf" in p for p in problems) and any("pdfminer" in p for p in problems)
+
+
+def test_text_leak_check_is_case_and_space_insensitive_but_word_bounded():
+    secrets = secrets_for("Mum Karen Jones rang", [(4, 15, "THIRD_PARTY_NAME")])
+    assert check_text("... KAREN\n  jones ...", secrets)
+    assert check_text("karen-jones", secrets)
+    assert not check_text("Karen Jonesborough", secrets)
+
+
+RECORD = (
+    "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988\n\n"
+    "12-Mar-2024 10:32  Dr Anita PATEL (GP)  Face to face\n"
+    "BP 128/84. Asthma review, inhaler technique good.\n\n"
+    "14-Mar-2024 09:10  Dr Anita PATEL (GP)  Telephone\n"
+    "Mum (Karen Jones) rang. Smelt of alcohol at the visit.\n"
+)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    records = tmp_path / "in"
+    records.mkdir()
+    (records / "record.txt").write_text(RECORD)
+    return records
+
+
+def test_apply_stops_on_unreviewed_then_writes_text_and_manifest(folder, tmp_path):
+    out = tmp_path / "out"
+    before = (folder / "record.txt").read_bytes()
+    stopped = runner.invoke(app, ["apply", str(folder), "--out", str(out)])
+    assert stopped.exit_code == 2 and not out.exists()
+    result = runner.invoke(
+        app, ["apply", str(folder), "--out", str(out), "--unreviewed", "keep", "--reviewer", "dr.t"]
+    )
+    assert result.exit_code == 0, result.output
+    redacted = (out / "record.txt").read_text()  # absolute inputs are written by name
+    assert "Karen" not in redacted and "BP 128/84" in redacted and "[REDACTED: hidden entry]" in redacted
+    assert (folder / "record.txt").read_bytes() == before  # input untouched
+    manifest = json.loads((out / "redactor-manifest.json").read_text())
+    [doc] = manifest["documents"]
+    assert doc["redactions"] and len(doc["output_sha256"]) == 64 and manifest["reviewer"] == "dr.t"
+
+
+def test_fixed_marker_hides_category(folder, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["apply", str(folder), "--out", str(out), "--unreviewed", "redact", "--fixed-marker"]
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "record.txt").read_text()
+    assert "[REDACTED]" in text and "REDACTED:" not in text
+
+
+def test_apply_a_fixture_pdf_end_to_end(tmp_path):
+    from .conftest import FIXTURES
+
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["apply", str(FIXTURES / "records" / "letter_02.pdf"), "--out", str(out), "--unreviewed", "redact"],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = out / "letter_02.pdf"
+    assert len(PdfReader(pdf).pages) == len(PdfReader(FIXTURES / "records" / "letter_02.pdf").pages)
