@@ -153,6 +153,36 @@ def test_a_page_that_is_an_image_passes_through():
     assert leaks == [] and len(PdfReader(io.BytesIO(out)).pages) == 2
 
 
+def test_two_columns_on_the_same_lines():
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.setFont("Helvetica", 10)
+    for row, (left, right) in enumerate(
+        [("History: cough 2/52", f"Collateral: {NAME} rang"), ("O/E chest clear", "Plan: r/v 1/52")]
+    ):
+        pdf.drawString(50, 780 - 14 * row, left)
+        pdf.drawString(320, 780 - 14 * row, right)
+    pdf.showPage()
+    pdf.save()
+    _, leaks, text = redact_and_check(buffer.getvalue(), [NAME])
+    assert leaks == [] and "History: cough 2/52" in text and "Plan: r/v 1/52" in text
+
+
+def test_an_earlier_revision_left_by_an_incremental_update_is_caught():
+    original = handmade(b"BT /F1 12 Tf 50 750 Td (Karen Jones rang.) Tj ET\n")
+    writer = PdfWriter(io.BytesIO(original), incremental=True)
+    page = writer.pages[0]
+    cleaned = DecodedStreamObject()
+    cleaned.set_data(b"BT /F1 12 Tf 50 750 Td (A relative rang.) Tj ET\n")
+    page[NameObject("/Contents")] = writer._add_object(cleaned)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    updated = buffer.getvalue()
+    assert NAME not in (PdfReader(io.BytesIO(updated)).pages[0].extract_text() or "")
+    secrets = secrets_for(f"{NAME} rang.", [(0, len(NAME), "THIRD_PARTY_NAME")])
+    assert any(p.startswith("file bytes") for p in check_pdf(updated, secrets))
+
+
 def test_a_box_over_kept_text_fails_the_leak_check():
     data = reportlab_pdf([[("Helvetica", f"Mum ({NAME}) rang.")]])
     pdf = extract_pdf(data)
