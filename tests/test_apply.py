@@ -263,3 +263,17 @@ def test_apply_a_fixture_pdf_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     pdf = out / "letter_02.pdf"
     assert len(PdfReader(pdf).pages) == len(PdfReader(FIXTURES / "records" / "letter_02.pdf").pages)
+
+
+def test_a_redacted_name_is_removed_everywhere_it_appears():
+    from redactor.apply.plan import plan, redact_text
+    from redactor.model import Action, Category, Document, Entry, Finding
+
+    text = "Seen with Karen Jones.\nCopies: KAREN JONES; GP.\n"
+    doc = Document(path="x.txt", sha256="0", text=text, entries=[Entry("e1", 0, len(text))])
+    start = text.index("Karen Jones")
+    doc.findings = [
+        Finding(start, start + 11, "Karen Jones", Category.THIRD_PARTY_NAME, 0.9, "t", "r", Action.REDACT)
+    ]
+    out = redact_text(text, plan(doc, whole_entries=False))
+    assert "karen" not in out.lower() and out.count("[REDACTED: third party]") == 2

@@ -319,6 +319,13 @@ def apply_command(
         bool, typer.Option("--fixed-marker", help="One fixed marker, [REDACTED], that hides the category.")
     ] = False,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Recorded in the manifest.")] = None,
+    whole_entries: Annotated[
+        bool,
+        typer.Option(
+            "--whole-entries/--spans-only",
+            help="Remove entries whose verdict is hide (default), or only the flagged spans.",
+        ),
+    ] = True,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
 ) -> None:
@@ -338,7 +345,9 @@ def apply_command(
         if target.resolve() == source.resolve():
             raise _fail(f"{document.path}: output would overwrite the input; choose another --out")
         try:
-            output = prepare(document, source, target, unreviewed, FIXED_MARKER if fixed_marker else marker)
+            output = prepare(
+                document, source, target, unreviewed, FIXED_MARKER if fixed_marker else marker, whole_entries
+            )
         except (UnreviewedError, ApplyError) as exc:
             err.print(f"[red]error:[/] {document.path}: {exc}")
             failed = True

@@ -19,7 +19,7 @@ from ..model import Document
 from ..report.json_report import write_atomic
 from .leaks import check_pdf, check_text, secrets_for
 from .pdf import PdfRedactionError, redact_pdf
-from .plan import Redaction, UnreviewedError, counts, plan, redact_text
+from .plan import Redaction, UnreviewedError, counts, marker_pattern, plan, redact_text
 
 __all__ = ["ApplyError", "Output", "UnreviewedError", "prepare", "write_outputs"]
 
@@ -37,13 +37,21 @@ class Output:
     leaks: list[str]
 
 
-def prepare(document: Document, source: Path, target: Path, unreviewed: str | None, marker: str) -> Output:
+def prepare(
+    document: Document,
+    source: Path,
+    target: Path,
+    unreviewed: str | None,
+    marker: str,
+    whole_entries: bool = True,
+) -> Output:
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
-    redactions = plan(document, unreviewed)
+    redactions = plan(document, unreviewed, whole_entries)
     secrets = secrets_for(document.text, [(r.start, r.end, r.label) for r in redactions])
     if document.pages is None:
-        data = redact_text(document.text, redactions, marker).encode("utf-8")
-        leaks = check_text(data.decode("utf-8"), secrets)
+        text = redact_text(document.text, redactions, marker)
+        data = text.encode("utf-8")
+        leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
     else:
         try:
             data = redact_pdf(source.read_bytes(), _per_page(document, redactions))

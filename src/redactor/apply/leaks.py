@@ -36,13 +36,12 @@ def secrets_for(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Secret
             key = " ".join(words)
             if key not in found:
                 pattern = r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)"
-                found[key] = Secret(label, re.compile(pattern))
+                found[key] = Secret(label, re.compile(pattern, re.IGNORECASE))
     return list(found.values())
 
 
 def leaks_in(text: str, secrets: list[Secret]) -> list[str]:
-    lowered = text.lower()
-    return [s.label for s in secrets if s.pattern.search(lowered)]
+    return [s.label for s in secrets if s.pattern.search(text)]
 
 
 def check_text(output: str, secrets: list[Secret]) -> list[str]:

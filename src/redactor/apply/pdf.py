@@ -178,7 +178,9 @@ def align(glyphs: list[Glyph], page_text: str) -> dict[int, Glyph]:
         if glyph.char.isspace():
             continue
         probe = cursor
-        while probe < len(page_text) and page_text[probe] != glyph.char and probe - cursor < 3:
+        skipped = 0  # non-space characters passed over to resynchronise, at most 3
+        while probe < len(page_text) and page_text[probe] != glyph.char and skipped <= 3:
+            skipped += not page_text[probe].isspace()
             probe += 1
         if probe < len(page_text) and page_text[probe] == glyph.char:
             mapping[probe] = glyph

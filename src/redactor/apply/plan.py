@@ -8,6 +8,7 @@ stop the run unless the caller says what to do with them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -46,10 +47,12 @@ class Redaction:
         return ENTRY_WORD if self.label == "ENTRY" else MARKER_WORDS[Category(self.label)]
 
 
-def plan(document: Document, unreviewed: str | None = None) -> list[Redaction]:
+def plan(document: Document, unreviewed: str | None = None, whole_entries: bool = True) -> list[Redaction]:
     """Non-overlapping redactions for `document`, in order.
 
-    `unreviewed` is None (stop if any finding awaits review), "redact" or "keep".
+    `unreviewed` is None (stop if any finding awaits review), "redact" or "keep";
+    `whole_entries` removes every entry whose verdict is hide, as the clinical system
+    would (off for a subject-access copy that keeps the rest of each entry).
     """
     waiting = [f for f in document.findings if f.action is Action.REVIEW and f.decision is None]
     if waiting and unreviewed is None:
@@ -66,8 +69,28 @@ def plan(document: Document, unreviewed: str | None = None) -> list[Redaction]:
             or (f.action is Action.REVIEW and f.decision is None and unreviewed == "redact")
         )
     ]
-    chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict is Verdict.HIDE]
-    return _merge(chosen, document.text)
+    if whole_entries:
+        chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict is Verdict.HIDE]
+    kept = [(f.start, f.end) for f in document.findings if f.decision == "keep"]
+    return _merge(chosen + _elsewhere(document.text, _merge(chosen, document.text), kept), document.text)
+
+
+def _elsewhere(text: str, redactions: list[Redaction], kept: list[tuple[int, int]]) -> list[Redaction]:
+    """Every other occurrence of a redacted string, as the leak check would find it:
+    a name redacted once must not survive in a list or a reference elsewhere. Places
+    a reviewer explicitly kept stay kept (and the leak check will then say so)."""
+    from .leaks import secrets_for
+
+    taken = [(r.start, r.end) for r in redactions] + kept
+    extra = []
+    for redaction in redactions:
+        if redaction.label == "ENTRY":
+            continue
+        for secret in secrets_for(text, [(redaction.start, redaction.end, redaction.label)]):
+            for match in secret.pattern.finditer(text):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    extra.append(Redaction(match.start(), match.end(), redaction.label))
+    return extra
 
 
 def _merge(redactions: list[Redaction], text: str) -> list[Redaction]:
@@ -109,3 +132,9 @@ def redact_text(text: str, redactions: list[Redaction], marker: str = DEFAULT_MA
         cursor = item.end
     parts.append(text[cursor:])
     return "".join(parts)
+
+
+def marker_pattern(marker: str) -> re.Pattern[str]:
+    """Matches the markers this run writes, so the leak check does not read a
+    marker ("[REDACTED: safeguarding]") as the text it replaced."""
+    return re.compile(re.escape(marker).replace(re.escape("{category}"), "[a-z ]+"))
