@@ -45,7 +45,8 @@ def analyse(detector, policy):
 
 @pytest.fixture(autouse=True)
 def practice_key(tmp_path_factory, monkeypatch):
-    """Tests never touch the user's real practice key."""
+    """Tests never touch the user's real practice key or findings cache."""
     key = tmp_path_factory.mktemp("key") / "practice.key"
     monkeypatch.setenv("REDACTOR_KEY_FILE", str(key))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     return key

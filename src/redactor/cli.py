@@ -7,6 +7,7 @@ redact or review, 2 usage or input error. Messages never quote record text.
 from __future__ import annotations
 
 import json
+import signal
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +15,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
 from .decide import PolicyError, load_policy
@@ -31,6 +31,7 @@ from .ingest import find_inputs
 from .ingest.demographics import parse_date, split_name
 from .model import Action, Document, Patient
 from .report.json_report import write_atomic
+from .report.progress import ScanProgress
 
 app = typer.Typer(
     add_completion=False,
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 
 
 def _console(stderr: bool = False) -> Console:
@@ -63,6 +65,13 @@ def main(
     ] = False,
 ) -> None:
     """redactor scans GP record exports and reports, entry by entry, what to hide or review."""
+    # SIGTERM (a scheduler stopping an overnight run) ends the run like Ctrl-C:
+    # finished files stay cached and the report says it is incomplete.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help="Policy name or YAML file.")]
@@ -76,6 +85,14 @@ DecisionsOpt = Annotated[
         "--decisions", help="Reviewer decisions file (default: .redactor-decisions.json beside the inputs)."
     ),
 ]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Processes to use (default: the CPU count).")
+]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option("--cache", help="Findings cache folder (default: ~/.cache/redactor); holds no record text."),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Analyse everything afresh; write no cache.")]
 KeyOpt = Annotated[
     Path | None,
     typer.Option("--key-file", help="Practice key for decision fingerprints (default: ~/.config/redactor)."),
@@ -89,6 +106,7 @@ class _Scanned:
     policy: str
     decisions: Decisions
     key: bytes
+    complete: bool = True
 
 
 def _scan_paths(
@@ -99,6 +117,9 @@ def _scan_paths(
     key_file: Path | None,
     override: Patient | None = None,
     quiet: bool = False,
+    workers: int | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
 ) -> _Scanned:
     """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors."""
     try:
@@ -124,42 +145,42 @@ def _scan_paths(
             "the decisions file; without it recorded decisions no longer match"
         )
 
+    from .cache import FindingsCache
     from .detect.pipeline import Detector
     from .detect.resources import read_word_list
+    from .scan import Job, default_cache_dir, default_workers
     from .scan import scan as run_scan
 
-    err = _console(stderr=True)
+    staff_names = read_word_list(staff) if staff else []
+    workers = workers or default_workers()
     try:
-        detector = Detector(staff=read_word_list(staff) if staff else [])
+        detector = Detector(staff=staff_names) if workers == 1 else None
+        cache = (
+            None
+            if no_cache
+            else FindingsCache(
+                cache_dir or default_cache_dir(), Job(chosen_policy, tuple(staff_names), override)
+            )
+        )
     except ModelDataError as exc:
         raise _fail(f"models: {exc}") from None
-    with Progress(
-        TextColumn("scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[bad]} errors"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal or quiet,
-    ) as progress:
-        task = progress.add_task("scan", total=len(inputs), bad=0)
-        bad = 0
-
-        def done(_source: object, error: str | None) -> None:
-            nonlocal bad
-            bad += error is not None
-            progress.update(task, advance=1, bad=bad)
-
+    with ScanProgress(_console(stderr=True), len(inputs), quiet) as progress:
         result = run_scan(
             inputs,
             detector,
             chosen_policy,
             override,
-            on_file_done=done,
+            on_file_done=progress.advance,
             reviewed=lambda document: apply_decisions(document, decisions, key),
+            workers=workers,
+            cache=cache,
+            staff=staff_names,
         )
-    return _Scanned(result.documents, missing + result.errors, chosen_policy.name, decisions, key)
+    if not result.complete:
+        _console(stderr=True).print("[yellow]interrupted:[/] the report covers the files finished so far")
+    return _Scanned(
+        result.documents, missing + result.errors, chosen_policy.name, decisions, key, result.complete
+    )
 
 
 @app.command()
@@ -171,6 +192,9 @@ def scan(
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")
     ] = None,
+    workers: WorkersOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
     decisions: DecisionsOpt = None,
@@ -183,7 +207,9 @@ def scan(
 ) -> None:
     """Scan exports and report every finding, entry verdicts and errors."""
     override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
-    scanned = _scan_paths(paths, policy, staff, decisions, key_file, override, quiet)
+    scanned = _scan_paths(
+        paths, policy, staff, decisions, key_file, override, quiet, workers, cache, no_cache
+    )
 
     from .report.html_report import write_html_report
     from .report.json_report import build_report, write_json_report
@@ -191,7 +217,9 @@ def scan(
 
     try:
         if json_out is not None:
-            write_json_report(json_out, build_report(scanned.documents, scanned.errors, scanned.policy))
+            write_json_report(
+                json_out, build_report(scanned.documents, scanned.errors, scanned.policy, scanned.complete)
+            )
         if html_out is not None:
             write_html_report(html_out, scanned.documents, scanned.errors, scanned.policy)
     except OSError as exc:
@@ -201,6 +229,8 @@ def scan(
     err = _console(stderr=True)
     for path, error in scanned.errors:
         err.print(f"[red]error:[/] {path}: {error}")
+    if not scanned.complete:
+        raise typer.Exit(EXIT_INTERRUPTED)
     if scanned.errors:
         raise typer.Exit(EXIT_ERROR)
     to_act = any(f.action is not Action.KEEP for doc in scanned.documents for f in doc.findings)
@@ -229,6 +259,9 @@ def check(
         OutputFormat, typer.Option("--format", help="Report format.")
     ] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    workers: WorkersOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
     exit_zero: Annotated[
@@ -236,7 +269,17 @@ def check(
     ] = False,
 ) -> None:
     """Gate for scripts: exit 1 while any finding at or above --fail-on is undecided."""
-    scanned = _scan_paths(paths, policy, staff, decisions, key_file, quiet=True)
+    scanned = _scan_paths(
+        paths,
+        policy,
+        staff,
+        decisions,
+        key_file,
+        quiet=True,
+        workers=workers,
+        cache_dir=cache,
+        no_cache=no_cache,
+    )
     levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
     pending = {
         doc.path: sum(1 for f in doc.findings if f.action in levels and f.decision is None)
@@ -281,6 +324,9 @@ def review(
     reviewer: Annotated[
         str | None, typer.Option("--reviewer", help="Who is deciding (default: the OS user).")
     ] = None,
+    workers: WorkersOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
 ) -> None:
@@ -289,7 +335,9 @@ def review(
     from .review.session import ReviewSession
     from .review.terminal import run
 
-    scanned = _scan_paths(paths, policy, staff, decisions, key_file)
+    scanned = _scan_paths(
+        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+    )
     session = ReviewSession(scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer())
     run(session, _console())
     _console(stderr=True).print(f"decisions in {scanned.decisions.path}")
@@ -326,6 +374,9 @@ def apply_command(
             help="Remove entries whose verdict is hide (default), or only the flagged spans.",
         ),
     ] = True,
+    workers: WorkersOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
 ) -> None:
@@ -336,7 +387,9 @@ def apply_command(
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
         raise _fail("--marker may use only the {category} placeholder")
-    scanned = _scan_paths(paths, policy, staff, decisions, key_file)
+    scanned = _scan_paths(
+        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+    )
     err = _console(stderr=True)
     outputs, failed = [], False
     for document in scanned.documents:
@@ -407,8 +460,4 @@ def evaluate(
         raise _fail(str(exc)) from None
     print_scores(_console(), scores)
     if json_out is not None:
-        import json
-
-        from .report.json_report import write_atomic
-
         write_atomic(json_out, json.dumps(scores, indent=1) + "\n")

@@ -18,8 +18,9 @@ __all__ = ["IngestError", "InputFile", "find_inputs", "load_document"]
 
 READERS = {".txt": "text", ".text": "text", ".pdf": "pdf"}
 
-# Refuse before reading: bigger files are never single GP exports.
-MAX_BYTES = 200 * 1024 * 1024
+# Refuse before reading: a single GP record export is far smaller, and a 200 MB PDF
+# or a 50 MB one-line text file would only exhaust memory and stall a batch.
+MAX_BYTES = 25 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

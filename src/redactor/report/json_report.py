@@ -18,7 +18,9 @@ SCHEMA = 1
 NOTICE = "Contains patient-identifiable data from GP records. For the practice only; do not share."
 
 
-def build_report(documents: list[Document], errors: list[tuple[str, str]], policy: str) -> dict[str, object]:
+def build_report(
+    documents: list[Document], errors: list[tuple[str, str]], policy: str, complete: bool = True
+) -> dict[str, object]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "redactor", "version": __version__},
@@ -35,6 +37,8 @@ def build_report(documents: list[Document], errors: list[tuple[str, str]], polic
             for doc in documents
         ],
         "errors": [{"path": path, "error": error} for path, error in errors],
+        # False when the run was interrupted: the report covers the files finished.
+        "complete": complete,
     }
 
 

@@ -1,0 +1,114 @@
+"""A findings cache so re-running over the same folder analyses only what changed.
+
+One small JSON file per analysed input, named by a key that covers everything
+that could change the findings: the input's bytes, redactor's version, every file
+in models/, the policy, the staff list and any patient override. Each file is
+written atomically when its document is done, so an interrupted run leaves a
+consistent cache and the next run resumes. The cache stores findings (offsets,
+categories, rules, reasons), never record text: a restored finding takes its text
+from the input file itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .detect.resources import models_dir
+from .ingest import IngestError, InputFile, load_document
+from .model import Action, Category, Document, Finding
+from .report.json_report import write_atomic
+
+if TYPE_CHECKING:
+    from .scan import Job
+
+SCHEMA = 1
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def models_digest(root: Path | None = None) -> str:
+    digest = hashlib.sha256()
+    root = root or models_dir()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class FindingsCache:
+    def __init__(self, folder: Path, job: Job) -> None:
+        self.folder = folder
+        setup = json.dumps(
+            {
+                "schema": SCHEMA,
+                "version": __version__,
+                "models": models_digest(),
+                "policy": [
+                    job.policy.name,
+                    sorted((str(k), str(v)) for k, v in job.policy.actions.items()),
+                    job.policy.review_below,
+                ],
+                "staff": list(job.staff),
+                "patient": asdict(job.patient_override) if job.patient_override else None,
+            },
+            sort_keys=True,
+        )
+        self.setup = hashlib.sha256(setup.encode()).hexdigest()
+
+    def key(self, digest: str) -> str:
+        return hashlib.sha256(f"{self.setup}:{digest}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def store(self, key: str, document: Document) -> None:
+        findings = [
+            {k: v for k, v in f.to_json().items() if k not in ("text", "decision")} for f in document.findings
+        ]
+        write_atomic(self._path(key), json.dumps({"schema": SCHEMA, "findings": findings}) + "\n")
+
+    def restore(self, key: str, source: InputFile, job: Job) -> Document | None:
+        """The document with its cached findings, or None if not cached (or unusable)."""
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))["findings"]
+            document = load_document(source)
+        except (OSError, ValueError, KeyError, IngestError):
+            return None
+        if job.patient_override is not None:
+            document.patient = document.patient.merged(job.patient_override)
+        try:
+            document.findings = [
+                Finding(
+                    start=f["start"],
+                    end=f["end"],
+                    text=document.text[f["start"] : f["end"]],
+                    category=Category(f["category"]),
+                    score=f["score"],
+                    rule=f["rule"],
+                    reason=f["reason"],
+                    action=Action(f["action"]),
+                    page=f["page"],
+                    entry=f["entry"],
+                )
+                for f in stored
+            ]
+        except (KeyError, ValueError):
+            return None
+        from .decide.verdicts import set_verdicts
+
+        set_verdicts(document)
+        return document

@@ -1,0 +1,80 @@
+"""Whole-practice runs: same findings whatever the worker count, a cache that
+skips unchanged files and holds no record text, duplicates analysed once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from redactor.cli import app
+
+from .conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def scan_report(paths, out, *extra):
+    result = runner.invoke(app, ["scan", *map(str, paths), "--json", str(out), "-q", *extra])
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(out.read_text())
+    return {d["path"]: d for d in report["documents"]}, report
+
+
+def test_same_findings_with_one_or_two_workers(tmp_path):
+    records = FIXTURES / "records"
+    one, _ = scan_report([records], tmp_path / "one.json", "--workers", "1", "--no-cache")
+    two, _ = scan_report([records], tmp_path / "two.json", "--workers", "2", "--no-cache")
+    assert one == two and len(one) >= 60
+
+
+def test_cache_skips_unchanged_files_and_holds_no_text(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(
+        FIXTURES / "records", folder, ignore=shutil.ignore_patterns("letter_*", "results_*", "*_0[2-9]*")
+    )
+    cache = tmp_path / "cache"
+    first, report = scan_report([folder], tmp_path / "a.json", "--cache", str(cache), "--workers", "1")
+    assert report["complete"] is True
+    second, _ = scan_report([folder], tmp_path / "b.json", "--cache", str(cache), "--workers", "1")
+    assert first == second
+    stored = "".join(p.read_text() for p in cache.rglob("*.json"))
+    assert stored and "Karen" not in stored and '"text"' not in stored
+    # A changed file is analysed again; the others come from the cache.
+    target = next(folder.glob("emis_01.txt"))
+    target.write_text(
+        target.read_text() + "\n01-Jun-2024 09:00  Dr A PATEL (GP)  Telephone\nMARAC referral made.\n"
+    )
+    third, _ = scan_report([folder], tmp_path / "c.json", "--cache", str(cache), "--workers", "1")
+    changed = str(target)
+    assert len(third[changed]["findings"]) > len(first[changed]["findings"])
+    assert all(third[p] == first[p] for p in first if p != changed)
+
+
+def test_the_same_document_filed_twice_is_analysed_once(tmp_path, detector, policy):
+    from redactor.ingest import InputFile
+    from redactor.scan import scan
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    text = (FIXTURES / "records" / "emis_01.txt").read_text()
+    a.write_text(text)
+    b.write_text(text)
+    result = scan([InputFile(a, "a.txt"), InputFile(b, "b.txt")], detector, policy)
+    assert (result.analysed, result.reused) == (1, 1)
+    assert [f.to_json() for f in result.documents[0].findings] == [
+        f.to_json() for f in result.documents[1].findings
+    ]
+
+
+def test_a_huge_file_is_refused_and_the_batch_goes_on(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (30 * 1024 * 1024))  # one 30 MB line
+    (tmp_path / "ok.txt").write_text("Name: Mr A B\n\nBP 120/80.\n")
+    result = runner.invoke(
+        app, ["scan", str(tmp_path), "--json", str(tmp_path / "r.json"), "-q", "--no-cache"]
+    )
+    assert result.exit_code == 2
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [d["path"] for d in report["documents"]] == [str(tmp_path / "ok.txt")]
+    assert "too large" in report["errors"][0]["error"]
