@@ -78,3 +78,49 @@ def test_a_huge_file_is_refused_and_the_batch_goes_on(tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert [d["path"] for d in report["documents"]] == [str(tmp_path / "ok.txt")]
     assert "too large" in report["errors"][0]["error"]
+
+
+def test_sigterm_leaves_a_consistent_cache_and_the_next_run_resumes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sources = sorted((FIXTURES / "records").glob("*.txt"))
+    for copy in range(6):
+        for source in sources:
+            (folder / f"{copy}_{source.name}").write_text(source.read_text() + f"\nCopy {copy}.\n")
+    cache, report = tmp_path / "cache", tmp_path / "r.json"
+    command = [
+        sys.executable,
+        "-m",
+        "redactor",
+        "scan",
+        str(folder),
+        "--json",
+        str(report),
+        "-q",
+        "--cache",
+        str(cache),
+        "--workers",
+        "1",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(cache.rglob("*.json"))) < 20:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    partial = json.loads(report.read_text())
+    assert partial["complete"] is False and 0 < len(partial["documents"]) < len(list(folder.iterdir()))
+    cached = list(cache.rglob("*.json"))
+    assert all(json.loads(p.read_text())["schema"] == 1 for p in cached)  # no half-written file
+    assert not list(cache.rglob("*.tmp"))
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=600, env=os.environ)
+    assert resumed.returncode in (0, 1), resumed.stderr
+    final = json.loads(report.read_text())
+    assert final["complete"] is True and len(final["documents"]) == len(list(folder.iterdir()))

@@ -1,0 +1,5 @@
+"""`python -m redactor`."""
+
+from .cli import app
+
+app(prog_name="redactor")
