@@ -124,3 +124,26 @@ def test_sigterm_leaves_a_consistent_cache_and_the_next_run_resumes(tmp_path):
     assert resumed.returncode in (0, 1), resumed.stderr
     final = json.loads(report.read_text())
     assert final["complete"] is True and len(final["documents"]) == len(list(folder.iterdir()))
+
+
+def test_triage_one_row_per_patient_riskiest_first(tmp_path):
+    head = "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988   NHS No: 943 476 5919\n\n"
+    (tmp_path / "a1.txt").write_text(head + "MARAC referral made. Mum (Karen Jones) rang.\n")
+    (tmp_path / "a2.txt").write_text(
+        head + "1364731000000104 Enhanced review indicated before granting access.\n"
+    )
+    (tmp_path / "b.txt").write_text(
+        "Name: Ms Grace OKAFOR\nNHS No: 999 398 2598\n\nBP 120/80. Asthma review.\n"
+    )
+    csv_out, json_out = tmp_path / "t.csv", tmp_path / "t.json"
+    result = runner.invoke(
+        app, ["triage", str(tmp_path), "--csv", str(csv_out), "--json", str(json_out), "--no-cache"]
+    )
+    assert result.exit_code == 1, result.output
+    records = json.loads(json_out.read_text())["records"]
+    assert [r["nhs_number"] for r in records] == ["9434765919", "9993982598"]
+    first = records[0]
+    assert first["needs_enhanced_review"] and first["enhanced_review_code"] == "indicated"
+    assert len(first["documents"]) == 2 and first["flags"]["SAFEGUARDING"] >= 1
+    assert not records[1]["needs_enhanced_review"]
+    assert csv_out.read_text().splitlines()[0].startswith("record,nhs_number,needs_enhanced_review")

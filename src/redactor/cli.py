@@ -345,6 +345,40 @@ def review(
     raise typer.Exit(EXIT_FINDINGS if undecided else EXIT_CLEAN)
 
 
+@app.command("triage")
+def triage_command(
+    paths: Annotated[list[str], typer.Argument(help="A practice's exports: files or folders.")],
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the list as CSV here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the list as JSON here.")] = None,
+    decisions: DecisionsOpt = None,
+    key_file: KeyOpt = None,
+    workers: WorkersOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    policy: PolicyOpt = None,
+    staff: StaffOpt = None,
+) -> None:
+    """One row per patient record, riskiest first: whom to code for enhanced review."""
+    from .report.triage import print_triage, triage, triage_csv, triage_json
+
+    scanned = _scan_paths(
+        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+    )
+    rows = triage(scanned.documents)
+    for target, render in ((csv_out, triage_csv), (json_out, triage_json)):
+        if target is not None:
+            write_atomic(target, render(rows))
+    print_triage(_console(), rows)
+    err = _console(stderr=True)
+    for path, error in scanned.errors:
+        err.print(f"[red]error:[/] {path}: {error}")
+    needing = sum(r.needs_enhanced_review for r in rows)
+    err.print(f"{len(rows)} record(s); {needing} need enhanced review before online access")
+    if scanned.errors or not scanned.complete:
+        raise typer.Exit(EXIT_ERROR if scanned.errors else EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_FINDINGS if needing else EXIT_CLEAN)
+
+
 class Unreviewed(StrEnum):
     redact = "redact"
     keep = "keep"
