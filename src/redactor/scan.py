@@ -87,8 +87,13 @@ def scan(
     workers: int = 1,
     cache: FindingsCache | None = None,
     staff: Iterable[str] = (),
+    keep_documents: bool = True,
 ) -> ScanResult:
-    """Scan every input; `reviewed` applies recorded reviewer decisions to each document."""
+    """Scan every input; `reviewed` applies recorded reviewer decisions to each document.
+
+    With `keep_documents` False each document goes only to `on_file_done` and is then
+    dropped, so memory stays flat however large the practice.
+    """
     job = Job(policy, tuple(staff), patient_override)
     result = ScanResult()
     by_key: dict[str, list[InputFile]] = {}
@@ -100,7 +105,8 @@ def scan(
             if reviewed is not None:
                 reviewed(document)
                 set_verdicts(document)
-            documents[source.shown_as] = document
+            if keep_documents:
+                documents[source.shown_as] = document
         else:
             result.errors.append((source.shown_as, error or "unknown error"))
         if on_file_done:
