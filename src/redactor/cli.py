@@ -92,6 +92,24 @@ CacheOpt = Annotated[
     Path | None,
     typer.Option("--cache", help="Findings cache folder (default: ~/.cache/redactor); holds no record text."),
 ]
+
+
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+ExecutorOpt = Annotated[
+    Executor, typer.Option("--executor", help="local processes, or a Dask cluster (needs --scheduler).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run on a Dask distributed cluster at this address (e.g. tcp://10.0.0.5:8786) "
+        "instead of local processes; its workers must see the same input paths.",
+    ),
+]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Analyse everything afresh; write no cache.")]
 KeyOpt = Annotated[
     Path | None,
@@ -120,6 +138,7 @@ def _scan_paths(
     workers: int | None = None,
     cache_dir: Path | None = None,
     no_cache: bool = False,
+    scheduler: str | None = None,
 ) -> _Scanned:
     """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors."""
     try:
@@ -154,7 +173,7 @@ def _scan_paths(
     staff_names = read_word_list(staff) if staff else []
     workers = workers or default_workers()
     try:
-        detector = Detector(staff=staff_names) if workers == 1 else None
+        detector = Detector(staff=staff_names) if workers == 1 and not scheduler else None
         cache = (
             None
             if no_cache
@@ -175,6 +194,7 @@ def _scan_paths(
             workers=workers,
             cache=cache,
             staff=staff_names,
+            scheduler=scheduler,
         )
     if not result.complete:
         _console(stderr=True).print("[yellow]interrupted:[/] the report covers the files finished so far")
@@ -195,6 +215,8 @@ def scan(
     workers: WorkersOpt = None,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    executor: ExecutorOpt = Executor.local,
+    scheduler: SchedulerOpt = None,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
     decisions: DecisionsOpt = None,
@@ -206,6 +228,8 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table; errors only.")] = False,
 ) -> None:
     """Scan exports and report every finding, entry verdicts and errors."""
+    if (executor is Executor.dask) != (scheduler is not None):
+        raise _fail("--executor dask and --scheduler ADDRESS go together")
     override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
     scanned = _scan_paths(
         paths, policy, staff, decisions, key_file, override, quiet, workers, cache, no_cache

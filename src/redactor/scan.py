@@ -88,11 +88,13 @@ def scan(
     cache: FindingsCache | None = None,
     staff: Iterable[str] = (),
     keep_documents: bool = True,
+    scheduler: str | None = None,
 ) -> ScanResult:
     """Scan every input; `reviewed` applies recorded reviewer decisions to each document.
 
     With `keep_documents` False each document goes only to `on_file_done` and is then
-    dropped, so memory stays flat however large the practice.
+    dropped, so memory stays flat however large the practice. With `scheduler` (a Dask
+    distributed address) the chunks run on that cluster instead of local processes.
     """
     job = Job(policy, tuple(staff), patient_override)
     result = ScanResult()
@@ -152,7 +154,8 @@ def scan(
 
     chunks = [pending[i : i + CHUNK_FILES] for i in range(0, len(pending), CHUNK_FILES)]
     try:
-        for loaded in _run(chunks, workers, detector, job):
+        runs = _run_dask(chunks, scheduler, job) if scheduler else _run(chunks, workers, detector, job)
+        for loaded in runs:
             for source, document, error in loaded:
                 analysed(source, document, error)
     except (KeyboardInterrupt, BrokenProcessPool):
@@ -192,6 +195,31 @@ def _run(
                         running.add(pool.submit(_analyse, following))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _analyse_on_cluster(
+    chunk: list[InputFile], job: Job
+) -> list[tuple[InputFile, Document | None, str | None]]:
+    """A Dask task: each worker process builds its pipeline on first use, then keeps it."""
+    if _worker is None or _worker[1] != job:
+        _start_worker(job)
+    return _analyse(chunk)
+
+
+def _run_dask(
+    chunks: list[list[InputFile]], scheduler: str, job: Job
+) -> Iterator[list[tuple[InputFile, Document | None, str | None]]]:
+    """The same chunks on a Dask distributed cluster (workers must see the input paths)."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler, set_as_default=False) as client:
+        futures = [client.submit(_analyse_on_cluster, chunk, job, pure=False) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
             raise
 
 

@@ -92,14 +92,18 @@ class Detector:
             (index, start, chunk) for index, doc in enumerate(documents) for start, chunk in _chunks(doc.text)
         ]
         raw: dict[int, _Raw] = {index: _Raw() for index in range(len(documents))}
-        docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=batch_size)
-        for (index, offset, _), doc in zip(pieces, docs, strict=True):
-            bucket = raw[index]
-            bucket.persons.extend(
-                (offset + ent.start_char, offset + ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"
-            )
-            bucket.lexicon.extend(self.lexicon.match(doc, offset))
-            bucket.identifiers.extend(self.identifiers.find(doc, offset))
+        # Strings new to the vocabulary (every patient's name) are freed when the zone
+        # closes, so a worker's memory stays flat however many records it reads. Only
+        # plain offsets leave the zone.
+        with self.nlp.memory_zone():
+            docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=batch_size)
+            for (index, offset, _), doc in zip(pieces, docs, strict=True):
+                bucket = raw[index]
+                bucket.persons.extend(
+                    (offset + ent.start_char, offset + ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"
+                )
+                bucket.lexicon.extend(self.lexicon.match(doc, offset))
+                bucket.identifiers.extend(self.identifiers.find(doc, offset))
         for index, document in enumerate(documents):
             document.findings = self._findings(document, raw[index])
 
