@@ -235,9 +235,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="redactor-practice-") as tmp:
         files, words = build_corpus(Path(tmp), args.words)
         print(f"corpus: {files:,} records, {words:,} words", flush=True)
-        tenth = measure(run_redactor, tmp, 1, files // 10)
+        tenth = measure(run_redactor, tmp, 2, files // 10)
         print(
-            f"1 worker, a tenth : {tenth['words'] / tenth['seconds']:,.0f} words/s, parent peak {tenth['parent_peak_mb']:.0f} MB",
+            f"2 workers, a tenth: {tenth['words'] / tenth['seconds']:,.0f} words/s, "
+            f"peak per worker {tenth['worker_peak_mb']:.0f} MB",
             flush=True,
         )
         one = measure(run_redactor, tmp, 1, None)
