@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .decide.verdicts import set_verdicts
 from .detect.resources import models_dir
 from .ingest import IngestError, InputFile, load_document
 from .model import Action, Category, Document, Finding
@@ -108,7 +109,5 @@ class FindingsCache:
             ]
         except (KeyError, ValueError):
             return None
-        from .decide.verdicts import set_verdicts
-
         set_verdicts(document)
         return document

@@ -440,7 +440,7 @@ def apply_command(
 ) -> None:
     """Write redacted copies (text and PDF) that pass the leak check, plus a manifest."""
     from .apply import ApplyError, UnreviewedError, prepare, write_outputs
-    from .apply.plan import FIXED_MARKER
+    from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
@@ -475,15 +475,11 @@ def apply_command(
     manifest = write_outputs(outputs, out, scanned.decisions.path, reviewer or current_reviewer())
     console = _console()
     for output in outputs:
-        applied = ", ".join(f"{label} {n}" for label, n in _counts(output).items()) or "nothing to redact"
+        applied = (
+            ", ".join(f"{label} {n}" for label, n in counts(output.redactions).items()) or "nothing to redact"
+        )
         console.print(f"{output.target}: {applied}")
     console.print(f"manifest: {manifest}")
-
-
-def _counts(output: object) -> dict[str, int]:
-    from .apply.plan import counts
-
-    return counts(output.redactions)  # type: ignore[attr-defined]
 
 
 def _patient_override(

@@ -100,7 +100,9 @@ class Detector:
             for (index, offset, _), doc in zip(pieces, docs, strict=True):
                 bucket = raw[index]
                 bucket.persons.extend(
-                    (offset + ent.start_char, offset + ent.end_char) for ent in doc.ents if ent.label_ == "PERSON"
+                    (offset + ent.start_char, offset + ent.end_char)
+                    for ent in doc.ents
+                    if ent.label_ == "PERSON"
                 )
                 bucket.lexicon.extend(self.lexicon.match(doc, offset))
                 bucket.identifiers.extend(self.identifiers.find(doc, offset))
