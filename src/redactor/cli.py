@@ -47,6 +47,12 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)  # rich honours NO_COLOR itself
 
 
+def _print_errors(console: Console, errors: list[tuple[str, str]]) -> None:
+    """One line per file that could not be read; never record text."""
+    for path, error in errors:
+        console.print(f"[red]error:[/] {path}: {error}")
+
+
 def _fail(message: str) -> typer.Exit:
     _console(stderr=True).print(f"[red]error:[/] {message}")
     return typer.Exit(EXIT_ERROR)
@@ -251,8 +257,7 @@ def scan(
     if not quiet:
         print_summary(_console(), scanned.documents, [])
     err = _console(stderr=True)
-    for path, error in scanned.errors:
-        err.print(f"[red]error:[/] {path}: {error}")
+    _print_errors(err, scanned.errors)
     if not scanned.complete:
         raise typer.Exit(EXIT_INTERRUPTED)
     if scanned.errors:
@@ -329,8 +334,7 @@ def check(
     elif body:
         print(body)
     err = _console(stderr=True)
-    for path, error in scanned.errors:
-        err.print(f"[red]error:[/] {path}: {error}")
+    _print_errors(err, scanned.errors)
     err.print(
         f"{len(scanned.documents)} document(s) checked; {len(pending)} with undecided findings "
         f"({sum(pending.values())} in all)"
@@ -394,8 +398,7 @@ def triage_command(
             write_atomic(target, render(rows))
     print_triage(_console(), rows)
     err = _console(stderr=True)
-    for path, error in scanned.errors:
-        err.print(f"[red]error:[/] {path}: {error}")
+    _print_errors(err, scanned.errors)
     needing = sum(r.needs_enhanced_review for r in rows)
     err.print(f"{len(rows)} record(s); {needing} need enhanced review before online access")
     if scanned.errors or not scanned.complete:
@@ -467,8 +470,7 @@ def apply_command(
             err.print(f"[red]leak:[/] {document.path}: redacted text still recoverable from {leak}")
         failed |= bool(output.leaks)
         outputs.append(output)
-    for path, error in scanned.errors:
-        err.print(f"[red]error:[/] {path}: {error}")
+    _print_errors(err, scanned.errors)
     if failed or scanned.errors:
         err.print("nothing written: fix the problems above and run apply again")
         raise typer.Exit(EXIT_ERROR)
