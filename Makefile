@@ -9,7 +9,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/redactor scan fixtures/records --json out/demo-report.json || [ $$? -eq 1 ]
+	$(VENV)/bin/redactor scan fixtures/records --patients fixtures/patients.csv --json out/demo-report.json || [ $$? -eq 1 ]
 	$(VENV)/bin/redactor eval out/demo-report.json fixtures/gold
 
 test: $(VENV)/.installed

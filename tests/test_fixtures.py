@@ -56,7 +56,8 @@ def test_accuracy_on_fixtures(tmp_path):
     runner = CliRunner()
     report = tmp_path / "report.json"
     scores_path = tmp_path / "scores.json"
-    runner.invoke(app, ["scan", str(FIXTURES / "records"), "--json", str(report), "-q"])
+    patients = str(FIXTURES / "patients.csv")
+    runner.invoke(app, ["scan", str(FIXTURES / "records"), "--patients", patients, "--json", str(report), "-q"])
     result = runner.invoke(app, ["eval", str(report), str(FIXTURES / "gold"), "--json", str(scores_path)])
     assert result.exit_code == 0, result.output
     scores = json.loads(scores_path.read_text())

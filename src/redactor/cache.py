@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .decide.verdicts import set_verdicts
 from .detect.resources import models_dir
-from .ingest import IngestError, InputFile, load_document
+from .ingest import IngestError, InputFile
 from .model import Action, Category, Document, Finding
 from .report.json_report import write_atomic
 
@@ -31,10 +31,14 @@ SCHEMA = 1
 
 
 def file_digest(path: Path) -> str:
+    """The file's bytes, and a CSV's column-mapping sidecar, which changes how it reads."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    sidecar = path.with_suffix(".map.yml")
+    if path.suffix.lower() == ".csv" and sidecar.is_file():
+        digest.update(sidecar.read_bytes())
     return digest.hexdigest()
 
 
@@ -62,6 +66,8 @@ class FindingsCache:
                 ],
                 "staff": list(job.staff),
                 "patient": asdict(job.patient_override) if job.patient_override else None,
+                "csv_map": list(job.csv_map.mapping) if job.csv_map else None,
+                "patients": [[k, asdict(p)] for k, p in job.patients.by_key] if job.patients else None,
             },
             sort_keys=True,
         )
@@ -86,11 +92,9 @@ class FindingsCache:
             return None
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))["findings"]
-            document = load_document(source)
+            document = job.load(source)
         except (OSError, ValueError, KeyError, IngestError):
             return None
-        if job.patient_override is not None:
-            document.patient = document.patient.merged(job.patient_override)
         try:
             document.findings = [
                 Finding(

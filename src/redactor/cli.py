@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .decide import PolicyError, load_policy
@@ -50,11 +51,11 @@ def _console(stderr: bool = False) -> Console:
 def _print_errors(console: Console, errors: list[tuple[str, str]]) -> None:
     """One line per file that could not be read; never record text."""
     for path, error in errors:
-        console.print(f"[red]error:[/] {path}: {error}")
+        console.print(f"[red]error:[/] {escape(path)}: {escape(error)}", soft_wrap=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"[red]error:[/] {message}")
+    _console(stderr=True).print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -84,6 +85,18 @@ PolicyOpt = Annotated[str | None, typer.Option("--policy", help="Policy name or 
 StaffOpt = Annotated[
     Path | None,
     typer.Option("--staff", help="Practice staff list, one name per line: always professionals."),
+]
+CsvMapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv-map", help="CSV journals: YAML mapping roles (date, clinician, code, term, text) to columns."
+    ),
+]
+PatientsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--patients", help="Patient list CSV (NHS number or file, name, DOB): who each record belongs to."
+    ),
 ]
 DecisionsOpt = Annotated[
     Path | None,
@@ -145,18 +158,27 @@ def _scan_paths(
     cache_dir: Path | None = None,
     no_cache: bool = False,
     scheduler: str | None = None,
+    csv_map: Path | None = None,
+    patients: Path | None = None,
 ) -> _Scanned:
     """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors."""
+    from .formats.csv_journal import load_mapping
+    from .ingest.patients import load_patient_list
+
     try:
         chosen_policy = load_policy(policy)
+        mapping = load_mapping(csv_map) if csv_map else None
+        patient_list = load_patient_list(patients) if patients else None
     except PolicyError as exc:
+        raise _fail(str(exc)) from None
+    except ValueError as exc:
         raise _fail(str(exc)) from None
     if staff is not None and not staff.is_file():
         raise _fail(f"{staff}: staff list not found")
     inputs, missing = find_inputs(paths)
     if not inputs and missing:
         for path, problem in missing:
-            _console(stderr=True).print(f"[red]error:[/] {path}: {problem}")
+            _console(stderr=True).print(f"[red]error:[/] {escape(path)}: {escape(problem)}", soft_wrap=True)
         raise typer.Exit(EXIT_ERROR)
     try:
         decisions = Decisions.load(decisions_path or default_decisions_path(paths))
@@ -184,7 +206,8 @@ def _scan_paths(
             None
             if no_cache
             else FindingsCache(
-                cache_dir or default_cache_dir(), Job(chosen_policy, tuple(staff_names), override)
+                cache_dir or default_cache_dir(),
+                Job(chosen_policy, tuple(staff_names), override, mapping, patient_list),
             )
         )
     except ModelDataError as exc:
@@ -201,6 +224,8 @@ def _scan_paths(
             cache=cache,
             staff=staff_names,
             scheduler=scheduler,
+            csv_map=mapping,
+            patients=patient_list,
         )
     if not result.complete:
         _console(stderr=True).print("[yellow]interrupted:[/] the report covers the files finished so far")
@@ -225,12 +250,17 @@ def scan(
     scheduler: SchedulerOpt = None,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
+    csv_map: CsvMapOpt = None,
+    patients: PatientsOpt = None,
     decisions: DecisionsOpt = None,
     key_file: KeyOpt = None,
     patient_name: Annotated[str | None, typer.Option(help="Patient's name, overriding the export's.")] = None,
     patient_dob: Annotated[str | None, typer.Option(help="Patient's date of birth (day first).")] = None,
     patient_nhs: Annotated[str | None, typer.Option(help="Patient's NHS number.")] = None,
     patient_address: Annotated[str | None, typer.Option(help="Patient's address.")] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="List every flag with where it came from (no record text).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table; errors only.")] = False,
 ) -> None:
     """Scan exports and report every finding, entry verdicts and errors."""
@@ -238,7 +268,18 @@ def scan(
         raise _fail("--executor dask and --scheduler ADDRESS go together")
     override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
     scanned = _scan_paths(
-        paths, policy, staff, decisions, key_file, override, quiet, workers, cache, no_cache
+        paths,
+        policy,
+        staff,
+        decisions,
+        key_file,
+        override,
+        quiet,
+        workers,
+        cache,
+        no_cache,
+        csv_map=csv_map,
+        patients=patients,
     )
 
     from .report.html_report import write_html_report
@@ -255,7 +296,7 @@ def scan(
     except OSError as exc:
         raise _fail(f"cannot write report ({exc.strerror}: {exc.filename})") from None
     if not quiet:
-        print_summary(_console(), scanned.documents, [])
+        print_summary(_console(), scanned.documents, [], details)
     err = _console(stderr=True)
     _print_errors(err, scanned.errors)
     if not scanned.complete:
@@ -293,6 +334,8 @@ def check(
     no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
+    csv_map: CsvMapOpt = None,
+    patients: PatientsOpt = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even with undecided findings (never hides exit 2).")
     ] = False,
@@ -308,6 +351,8 @@ def check(
         workers=workers,
         cache_dir=cache,
         no_cache=no_cache,
+        csv_map=csv_map,
+        patients=patients,
     )
     levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
     pending = {
@@ -357,6 +402,8 @@ def review(
     no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
+    csv_map: CsvMapOpt = None,
+    patients: PatientsOpt = None,
 ) -> None:
     """Decide flagged findings one by one; quit any time and resume later."""
     from .decide.decisions import current_reviewer
@@ -364,7 +411,16 @@ def review(
     from .review.terminal import run
 
     scanned = _scan_paths(
-        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+        paths,
+        policy,
+        staff,
+        decisions,
+        key_file,
+        workers=workers,
+        cache_dir=cache,
+        no_cache=no_cache,
+        csv_map=csv_map,
+        patients=patients,
     )
     session = ReviewSession(scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer())
     run(session, _console())
@@ -385,12 +441,23 @@ def triage_command(
     no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
+    csv_map: CsvMapOpt = None,
+    patients: PatientsOpt = None,
 ) -> None:
     """One row per patient record, riskiest first: whom to code for enhanced review."""
     from .report.triage import print_triage, triage, triage_csv, triage_json
 
     scanned = _scan_paths(
-        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+        paths,
+        policy,
+        staff,
+        decisions,
+        key_file,
+        workers=workers,
+        cache_dir=cache,
+        no_cache=no_cache,
+        csv_map=csv_map,
+        patients=patients,
     )
     rows = triage(scanned.documents)
     for target, render in ((csv_out, triage_csv), (json_out, triage_json)):
@@ -440,16 +507,28 @@ def apply_command(
     no_cache: NoCacheOpt = False,
     policy: PolicyOpt = None,
     staff: StaffOpt = None,
+    csv_map: CsvMapOpt = None,
+    patients: PatientsOpt = None,
 ) -> None:
     """Write redacted copies (text and PDF) that pass the leak check, plus a manifest."""
     from .apply import ApplyError, UnreviewedError, prepare, write_outputs
     from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
+    from .formats.csv_journal import load_mapping
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
         raise _fail("--marker may use only the {category} placeholder")
     scanned = _scan_paths(
-        paths, policy, staff, decisions, key_file, workers=workers, cache_dir=cache, no_cache=no_cache
+        paths,
+        policy,
+        staff,
+        decisions,
+        key_file,
+        workers=workers,
+        cache_dir=cache,
+        no_cache=no_cache,
+        csv_map=csv_map,
+        patients=patients,
     )
     err = _console(stderr=True)
     outputs, failed = [], False
@@ -460,10 +539,16 @@ def apply_command(
             raise _fail(f"{document.path}: output would overwrite the input; choose another --out")
         try:
             output = prepare(
-                document, source, target, unreviewed, FIXED_MARKER if fixed_marker else marker, whole_entries
+                document,
+                source,
+                target,
+                unreviewed,
+                FIXED_MARKER if fixed_marker else marker,
+                whole_entries,
+                load_mapping(csv_map) if csv_map else None,
             )
         except (UnreviewedError, ApplyError) as exc:
-            err.print(f"[red]error:[/] {document.path}: {exc}")
+            err.print(f"[red]error:[/] {escape(document.path)}: {escape(str(exc))}", soft_wrap=True)
             failed = True
             continue
         for leak in output.leaks:

@@ -69,6 +69,7 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
     sensitive_docs = sensitive_flagged = clean_docs = clean_unflagged = 0
     missing: list[str] = []
     misses: list[dict[str, object]] = []
+    enhanced_total = enhanced_right = 0
     for gold_path in _gold_files(gold_paths):
         gold = _load_json(gold_path)
         name = Path(gold["record"]).name
@@ -77,6 +78,9 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
             missing.append(name)
             continue
         flagged = [f for f in doc["findings"] if f["action"] != "keep"]
+        # Records coded for enhanced review before online access (whole-record codes).
+        enhanced_total += 1
+        enhanced_right += bool(gold.get("enhanced_review")) == bool(doc.get("enhanced_review"))
         spans = gold["spans"]
         sensitive = [s for s in spans if s["category"] not in KEEP]
         for span in sensitive:
@@ -133,6 +137,7 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         "documents_needing_review_flagged": _ratio(sensitive_flagged, sensitive_docs),
         "clean_documents_without_flags": _ratio(clean_unflagged, clean_docs),
         "clean_documents": clean_docs,
+        "enhanced_review_status_correct": _ratio(enhanced_right, enhanced_total),
         "misses": misses,
     }
 
@@ -169,6 +174,7 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
         _fmt(scores["clean_documents_without_flags"]),
         f"{scores['clean_documents']} clean",
     )
+    table.add_row("records' enhanced-review status right", _fmt(scores["enhanced_review_status_correct"]), "")
     console.print(table)
 
 

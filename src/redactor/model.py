@@ -138,6 +138,33 @@ class Patient:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One field of a structured record (a FHIR note, a GP2GP text element, a CSV
+    cell, a DOCX paragraph), at [start, end) in the document's text."""
+
+    start: int
+    end: int
+    where: str  # "Observation/ob1 comment", an XML path, "row 7 column 'Notes'"
+    entry: str | None = None
+    code: str | None = None  # SNOMED CT code of the coded item the field belongs to
+    # "text" (free text); "term" (a SNOMED display, a Read rubric: controlled vocabulary,
+    # never a person's name, so name detection passes over it); "person-name" and
+    # "person-contact" (a RelatedPerson's name or contact field: a third party's by definition).
+    kind: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class CodedItem:
+    """A coded clinical item: its code, and the text that shows it (usually its term)."""
+
+    code: str
+    start: int
+    end: int
+    where: str
+    entry: str | None = None
+
+
 @dataclass(slots=True)
 class Document:
     """Extracted text of one input file plus what ingest learned about it."""
@@ -155,6 +182,43 @@ class Document:
     patient: Patient = field(default_factory=Patient)
     authors: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # What the file was read as: "text", "pdf", "fhir-stu3", "fhir-r4", "gp2gp", "csv", "docx".
+    format: str = "text"
+    # Structured formats: where each piece of text came from, coded items, and the
+    # third parties the structure names (FHIR RelatedPerson), flagged wherever they appear.
+    segments: list[Segment] = field(default_factory=list)
+    coded: list[CodedItem] = field(default_factory=list)
+    third_parties: list[str] = field(default_factory=list)
+    # Text that could not be read (an attachment outside the file or of an unreadable
+    # type): (start, end, reason), flagged for a person to check.
+    unreadable_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    # From the online-access codes: True = enhanced review indicated, False = cleared.
+    enhanced_review: bool | None = None
+    record_notes: list[str] = field(default_factory=list)
+    # Entries the source system marks as not for the patient (GP2GP/FHIR "NOPAT").
+    withheld_entries: list[str] = field(default_factory=list)
+
+    def segment_of(self, offset: int) -> Segment | None:
+        index = bisect_right(self.segments, offset, key=lambda s: s.start) - 1
+        if index >= 0 and offset < self.segments[index].end:
+            return self.segments[index]
+        return None
+
+    def source_of(self, finding: Finding) -> dict[str, str | int | None]:
+        """Where a finding came from, for every report and for review."""
+        entry = self.entry_of(finding.start)
+        segment = self.segment_of(finding.start)
+        source: dict[str, str | int | None] = {
+            "format": self.format,
+            "where": segment.where if segment else None,
+            "entry": entry.id if entry else None,
+            "date": entry.date if entry else None,
+            "author": entry.author if entry else None,
+            "code": segment.code if segment else None,
+        }
+        if self.page_starts:
+            source["page"] = self.page_of(finding.start)
+        return source
 
     def page_of(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -167,3 +231,16 @@ class Document:
                 return entry
         # An empty last page starts at the very end of the text.
         return self.entries[-1] if self.entries and offset >= self.entries[-1].end else None
+
+
+def source_line(source: dict[str, str | int | None]) -> str:
+    """One line for people: field, entry, date, author, code, page (no record text)."""
+    parts = [
+        str(source["where"]) if source.get("where") else None,
+        f"entry {source['entry']}" if source.get("entry") else None,
+        str(source["date"]) if source.get("date") else None,
+        str(source["author"]) if source.get("author") else None,
+        f"code {source['code']}" if source.get("code") else None,
+        f"page {source['page']}" if source.get("page") else None,
+    ]
+    return " · ".join(p for p in parts if p) or "whole document"

@@ -21,7 +21,9 @@ from .cache import FindingsCache, file_digest
 from .decide import Policy, decide_document
 from .decide.verdicts import set_verdicts
 from .detect.pipeline import Detector
+from .formats.csv_journal import CsvOptions
 from .ingest import IngestError, InputFile, load_document
+from .ingest.patients import PatientList
 from .model import Document, Patient
 
 CHUNK_FILES = 16
@@ -43,6 +45,18 @@ class Job:
     policy: Policy
     staff: tuple[str, ...] = ()
     patient_override: Patient | None = None
+    csv_map: CsvOptions | None = None
+    patients: PatientList | None = None
+
+    def load(self, source: InputFile) -> Document:
+        """Read a file; the patient list fills in who it belongs to, and the command
+        line's patient details win over both."""
+        document = load_document(source, self.csv_map)
+        if self.patients is not None and (listed := self.patients.find(document)) is not None:
+            document.patient = listed.merged(document.patient)
+        if self.patient_override is not None:
+            document.patient = document.patient.merged(self.patient_override)
+        return document
 
 
 _worker: tuple[Detector, Job] | None = None
@@ -63,12 +77,10 @@ def _analyse(
     loaded: list[tuple[InputFile, Document | None, str | None]] = []
     for source in chunk:
         try:
-            document = load_document(source)
+            document = job.load(source)
         except IngestError as exc:
             loaded.append((source, None, str(exc)))
             continue
-        if job.patient_override is not None:
-            document.patient = document.patient.merged(job.patient_override)
         loaded.append((source, document, None))
     documents = [doc for _, doc, _ in loaded if doc is not None]
     detector.detect(documents)
@@ -89,6 +101,8 @@ def scan(
     staff: Iterable[str] = (),
     keep_documents: bool = True,
     scheduler: str | None = None,
+    csv_map: CsvOptions | None = None,
+    patients: PatientList | None = None,
 ) -> ScanResult:
     """Scan every input; `reviewed` applies recorded reviewer decisions to each document.
 
@@ -96,7 +110,7 @@ def scan(
     dropped, so memory stays flat however large the practice. With `scheduler` (a Dask
     distributed address) the chunks run on that cluster instead of local processes.
     """
-    job = Job(policy, tuple(staff), patient_override)
+    job = Job(policy, tuple(staff), patient_override, csv_map, patients)
     result = ScanResult()
     by_key: dict[str, list[InputFile]] = {}
     order: list[InputFile] = list(inputs)
@@ -145,9 +159,7 @@ def scan(
                 finish(copy, None, error)
                 continue
             result.reused += 1
-            duplicate = load_document(copy)
-            if patient_override is not None:
-                duplicate.patient = duplicate.patient.merged(patient_override)
+            duplicate = job.load(copy)
             duplicate.findings = list(document.findings)
             decide_document(duplicate, policy)
             finish(copy, duplicate, None)

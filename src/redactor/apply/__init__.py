@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
+from ..formats import module_for
+from ..ingest import IngestError, csv_sidecar, read_structured
 from ..ingest.pdf import PAGE_BREAK
 from ..model import Document
 from ..report.json_report import write_atomic
@@ -44,11 +47,17 @@ def prepare(
     unreviewed: str | None,
     marker: str,
     whole_entries: bool = True,
+    options: object = None,
 ) -> Output:
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
     redactions = plan(document, unreviewed, whole_entries)
     secrets = secrets_for(document.text, [(r.start, r.end, r.label) for r in redactions])
-    if document.pages is None:
+    if document.segments or document.format not in ("text", "pdf"):
+        data = _structured(document, source, redactions, marker, options)
+        module = module_for(source.suffix)
+        assert module is not None
+        leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
+    elif document.pages is None:
         text = redact_text(document.text, redactions, marker)
         data = text.encode("utf-8")
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
@@ -59,6 +68,47 @@ def prepare(
             raise ApplyError(str(exc)) from None
         leaks = check_pdf(data, secrets)
     return Output(document, target, data, redactions, leaks)
+
+
+def _structured(
+    document: Document, source: Path, redactions: list[Redaction], marker: str, options: object
+) -> bytes:
+    """Write each redaction into the field it came from; everything else stays as it was."""
+    try:
+        parsed = read_structured(source.suffix, source.read_bytes(), options or csv_sidecar(source))
+    except (IngestError, OSError) as exc:
+        raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
+    if parsed.document.text != document.text:
+        raise ApplyError("the file changed since it was scanned; scan it again")
+    per_field: dict[int, list[tuple[int, int, str]]] = {}
+    segments = document.segments
+    starts = [segment.start for segment in segments]
+    for item in redactions:
+        index = max(0, bisect_right(starts, item.start) - 1)
+        while index < len(segments) and segments[index].start < item.end:
+            segment = segments[index]
+            if item.start < segment.end:  # a whole hidden entry spans many fields: a marker in each
+                start, end = max(item.start, segment.start), min(item.end, segment.end)
+                local = (start - segment.start, end - segment.start, marker.format(category=item.words))
+                per_field.setdefault(index, []).append(local)
+            index += 1
+    for index, replacements in per_field.items():
+        target = parsed.fields[index]
+        if target.pdf is not None and target.write_bytes is not None:
+            text = document.text[document.segments[index].start : document.segments[index].end]
+            pages: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+            texts = text.split(PAGE_BREAK)
+            for start, end, _ in replacements:
+                number = max(1, bisect_right(target.page_starts, start))
+                base = target.page_starts[number - 1]
+                pages.setdefault(number, (texts[number - 1], []))[1].append((start - base, end - base))
+            try:
+                target.write_bytes(redact_pdf(target.pdf, pages))
+            except PdfRedactionError as exc:
+                raise ApplyError(f"{document.segments[index].where}: {exc}") from None
+        else:
+            target.write(sorted(replacements))
+    return parsed.dump()
 
 
 def _per_page(

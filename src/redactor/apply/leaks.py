@@ -49,12 +49,18 @@ def check_text(output: str, secrets: list[Secret]) -> list[str]:
 
 
 def check_pdf(data: bytes, secrets: list[Secret]) -> list[str]:
+    problems: list[str] = []
+    for place, text in pdf_places(data).items():
+        problems += [f"{place}: {label}" for label in leaks_in(text, secrets)]
+    return problems
+
+
+def pdf_places(data: bytes) -> dict[str, str]:
     """Every place a PDF can carry text, read by pypdf and by pdfminer.six."""
     from pypdf import PdfReader
 
-    problems: list[str] = []
     reader = PdfReader(io.BytesIO(data))
-    places: dict[str, str] = {
+    return {
         "page text (pypdf)": "\n".join(page.extract_text() or "" for page in reader.pages),
         "page text (pdfminer)": _pdfminer_text(data),
         "metadata": " ".join(str(v) for v in (reader.metadata or {}).values()),
@@ -66,9 +72,6 @@ def check_pdf(data: bytes, secrets: list[Secret]) -> list[str]:
         # xref, so the raw bytes (with every deflated stream inflated) are read too.
         "file bytes": _raw_text(data),
     }
-    for place, text in places.items():
-        problems += [f"{place}: {label}" for label in leaks_in(text, secrets)]
-    return problems
 
 
 def _pdfminer_text(data: bytes) -> str:

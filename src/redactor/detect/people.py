@@ -45,6 +45,7 @@ NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
 )
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
+COURTESY_WORDS = frozenset({"mr", "mrs", "ms", "miss", "mx", "master"})  # "Ms Sophie LANE" is no street
 MALE_TITLES = frozenset({"mr", "master"})
 
 
@@ -233,12 +234,21 @@ class PeopleJudge:
         ner_spans: Iterable[tuple[int, int]],
         patient: Patient,
         authors: Iterable[str],
+        third_parties: Iterable[str] = (),
     ) -> list[Finding]:
         patient_tokens = {
             w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)
         }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
+        # A third party the record's structure names (FHIR RelatedPerson): the parts of
+        # their name that are not also the patient's identify them wherever they appear.
+        known_third = {
+            t
+            for name in third_parties
+            for t in _name_tokens(name)
+            if len(t) > 1 and t not in patient_tokens and t not in self.people.not_names
+        }
         titled_registry: dict[tuple[str, str], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
         judged: list[tuple[Candidate, list[str], Judgement]] = []
         for candidate in self.candidates(text, ner_spans):
@@ -256,6 +266,7 @@ class PeopleJudge:
                     address_tokens,
                     known_professionals,
                     patient.title,
+                    known_third,
                 )
             if judgement is None:
                 continue
@@ -294,13 +305,43 @@ class PeopleJudge:
                     if previous is None or _rank(judgement) > _rank(previous):
                         registry[token] = judgement
         findings.extend(self._other_mentions(text, findings, registry))
+        professional_tokens = {t for name in known_professionals for t in name}
+        findings.extend(
+            self._known_mentions(text, findings, known_third - professional_tokens, patient_tokens)
+        )
         return findings
+
+    def _known_mentions(
+        self, text: str, findings: list[Finding], known: set[str], patient_tokens: set[str]
+    ) -> list[Finding]:
+        """Mentions of a known third party that nothing else caught: the name alone
+        ("Karen"), or misspelt ("Shivaun" for RelatedPerson Siobhan)."""
+        if not known:
+            return []
+        covered = [(f.start, f.end) for f in findings if f.category is Category.THIRD_PARTY_NAME]
+        extra = []
+        for match in CAPITALISED_WORD.finditer(text):
+            word = match.group().lower().removesuffix("'s").removesuffix("’s")
+            if any(s <= match.start() < e for s, e in covered) or word in patient_tokens:
+                continue
+            if word in known:
+                judgement = KNOWN_THIRD_PARTY
+            elif len(word) >= 4 and word not in self.people.not_names and not self._is_role_word(word):
+                if not any(spelt_like(word, name) for name in known):
+                    continue
+                judgement = KNOWN_THIRD_PARTY_SPELLING
+            else:
+                continue
+            end = match.start() + len(word)
+            extra.append(_finding(text, match.start(), end, judgement))
+        return extra
 
     def _not_a_name(self, text: str, candidate: Candidate, tokens: list[str]) -> bool:
         not_names = self.people.not_names
         if all(t in not_names for t in tokens):
             return True
-        if tokens[-1] in self.people.place_words or (
+        titled = candidate.title is not None and candidate.title.lower().strip(".") in COURTESY_WORDS
+        if (tokens[-1] in self.people.place_words and not titled) or (
             tokens[-1] in not_names and "relation" not in candidate.evidence
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
@@ -352,6 +393,7 @@ class PeopleJudge:
         address_tokens: set[str],
         professionals: list[list[str]],
         patient_title: str | None = None,
+        known_third: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         if len(text[line_start : candidate.start].strip()) < 5:  # name opens its line: role may end the last
@@ -389,12 +431,15 @@ class PeopleJudge:
                 "people/patient-name",
                 "the patient's own name, as given in the record's demographics",
             )
+        if known_third.intersection(tokens):
+            return KNOWN_THIRD_PARTY
         professional_role = (
             self.role_before.search(before)
             or self.agency_before.search(before)
             or self.role_after.match(after)
         )
-        if professional_role and relation is None:
+        # An age after a name ("Kyle ROURKE, 19,") marks a lay person, not a role holder.
+        if professional_role and relation is None and "age" not in candidate.evidence:
             return Judgement(
                 Category.PROFESSIONAL,
                 0.9,
@@ -482,6 +527,38 @@ EPONYM_AFTER = re.compile(
     r"formula|classification|score|criteria|competen\w*|ulcer|node)",
     re.IGNORECASE,
 )
+
+
+KNOWN_THIRD_PARTY = Judgement(
+    Category.THIRD_PARTY_NAME,
+    0.95,
+    "people/related-person",
+    "the name of a third party the record's structure names (a RelatedPerson or another person resource)",
+)
+KNOWN_THIRD_PARTY_SPELLING = Judgement(
+    Category.THIRD_PARTY_NAME,
+    0.75,
+    "people/related-person-spelling",
+    "spelt like the name of a third party the record's structure names (a RelatedPerson): check it",
+)
+CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{UP}][{UP}{LOW}'’\-]+")
+
+
+def spelt_like(word: str, name: str) -> bool:
+    """A misspelling of a name: one or two edits apart, or sounding alike (same
+    Soundex code) and mostly the same letters (Jaro-Winkler)."""
+    import jellyfish
+
+    if word == name or abs(len(word) - len(name)) > 3:
+        return word == name
+    distance = jellyfish.damerau_levenshtein_distance(word, name)
+    if distance <= 1 or (distance <= 2 and min(len(word), len(name)) >= 7):
+        return True
+    return (
+        len(word) >= 5
+        and jellyfish.soundex(word) == jellyfish.soundex(name)
+        and jellyfish.jaro_winkler_similarity(word, name) >= 0.72
+    )
 
 
 _RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIRD_PARTY_NAME: 2}

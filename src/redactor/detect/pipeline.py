@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from ..ingest.demographics import parse_date
 from ..model import Category, Document, Finding, Patient
+from .codes import code_findings
 from .context import in_family_history, line_of, negated, sentence_bounds
 from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
@@ -111,7 +112,11 @@ class Detector:
 
     def _findings(self, document: Document, raw: _Raw) -> list[Finding]:
         text = document.text
-        findings = self.people.judge(text, raw.persons, document.patient, document.authors)
+        findings = self.people.judge(
+            text, raw.persons, document.patient, document.authors, document.third_parties
+        )
+        if document.segments:
+            findings = _by_structure(document, findings)
         findings += _conditional(
             [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
@@ -128,7 +133,8 @@ class Detector:
             for hit in raw.identifiers
             if (f := self._from_identifier(text, hit, document.patient, about_third_party))
         ]
-        findings += _unreadable(document)
+        findings += code_findings(document, self.models.codes)
+        findings += _withheld(document) + _unreadable(document)
         return resolve(findings, text)
 
     def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
@@ -359,6 +365,68 @@ def _unreadable(document: Document) -> list[Finding]:
                 page=page,
             )
         )
+    for start, end, reason in document.unreadable_spans:
+        findings.append(
+            Finding(
+                start,
+                end,
+                document.text[start:end],
+                Category.UNREADABLE,
+                1.0,
+                "ingest/unreadable-attachment",
+                reason,
+            )
+        )
+    return findings
+
+
+STRUCTURE_PERSON = {
+    "person-name": (Category.THIRD_PARTY_NAME, "a name field of a RelatedPerson (or other person) resource"),
+    "person-contact": (
+        Category.THIRD_PARTY_IDENTIFIER,
+        "a contact field of a RelatedPerson (or other person) resource",
+    ),
+}
+
+
+def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
+    """What the structure already says about who is who wins over name detection:
+    a coded term is never a name; a RelatedPerson's name and contact fields are a
+    third party's, whole, even when they share the patient's surname."""
+    kept = []
+    for finding in findings:
+        segment = document.segment_of(finding.start)
+        if segment is None or segment.kind == "text":
+            kept.append(finding)
+    for segment in document.segments:
+        if segment.kind in STRUCTURE_PERSON:
+            category, reason = STRUCTURE_PERSON[segment.kind]
+            text = document.text[segment.start : segment.end]
+            kept.append(
+                Finding(segment.start, segment.end, text, category, 0.95, "structure/related-person", reason)
+            )
+    return kept
+
+
+def _withheld(document: Document) -> list[Finding]:
+    """Entries the source system itself marks as not for the patient (NOPAT)."""
+    findings = []
+    for entry in document.entries:
+        if entry.id in document.withheld_entries:
+            line_end = document.text.find("\n", entry.start, entry.end)
+            end = line_end if line_end > entry.start else entry.end
+            findings.append(
+                Finding(
+                    entry.start,
+                    end,
+                    document.text[entry.start : end],
+                    Category.SERIOUS_HARM,
+                    0.9,
+                    "structure/confidential-entry",
+                    "the source system marks this entry confidential (NOPAT: no disclosure to the patient "
+                    "without the clinician's authorisation)",
+                )
+            )
     return findings
 
 

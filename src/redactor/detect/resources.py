@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Category
+from .codes import CodeLists, load_code_lists
 
 
 class ModelDataError(Exception):
@@ -59,6 +60,7 @@ class Models:
     rules: tuple[LexiconRule, ...]
     people: People
     identifier_config: dict[str, object] = field(hash=False)
+    codes: CodeLists = field(hash=False, default_factory=lambda: CodeLists((), frozenset(), frozenset(), {}))
 
 
 def models_dir() -> Path:
@@ -207,6 +209,7 @@ def load_models(root: Path | None = None) -> Models:
         people = load_people(root / "people")
         rules = load_rules(root / "lexicons", people)
         identifiers = _load_yaml(root / "patterns" / "identifiers.yml")
+        codes = load_code_lists(root / "codes")
     except FileNotFoundError as exc:
         raise ModelDataError(f"missing model file {Path(str(exc.filename)).name}") from None
-    return Models(root=root, rules=rules, people=people, identifier_config=identifiers)
+    return Models(root=root, rules=rules, people=people, identifier_config=identifiers, codes=codes)

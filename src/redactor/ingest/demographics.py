@@ -112,14 +112,22 @@ def _tidy(word: str) -> str:
     return word.title() if word.isupper() and len(word) > 1 else word
 
 
+def _looks_like_a_name(value: str) -> bool:
+    """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name."""
+    words = value.replace(",", " ").split()
+    return 0 < len(words) <= 6 and sum(w[:1].islower() for w in words) <= 1
+
+
 def read_demographics(text: str) -> tuple[Patient, list[str]]:
     """The patient named in the header, plus author names the header gives."""
     head = text[:HEADER_CHARS]
     found: dict[str, str] = {}
     for key, pattern in LABELS.items():
-        match = pattern.search(head)
-        if match and match.group("value").strip():
-            found[key] = match.group("value").strip()
+        for match in pattern.finditer(head):
+            value = match.group("value").strip()
+            if value and (key not in ("name", "sender") or _looks_like_a_name(value)):
+                found[key] = value
+                break
     forenames: tuple[str, ...] = ()
     surname = None
     title_match = re.match(

@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from .. import __version__
-from ..model import ACTION_RANK, Action, Category, Document, Finding
+from ..model import ACTION_RANK, Action, Category, Document, source_line
 from .json_report import NOTICE, write_atomic
 
 COLOURS = {
@@ -128,19 +128,28 @@ def _filters(categories: list[Category]) -> str:
 
 
 def _document(document: Document, number: int) -> str:
-    parts = [f"<section id='doc{number}'><h2>{escape(document.path)}</h2>"]
+    parts = [
+        f"<section id='doc{number}'><h2>{escape(document.path)}</h2><p>read as {escape(document.format)}"
+    ]
+    if document.enhanced_review:
+        parts.append(" · <strong>coded for enhanced review before online access</strong>")
+    parts += [f" · {escape(note)}" for note in document.record_notes]
+    parts.append("</p>")
     for entry in document.entries:
-        meta = " · ".join(escape(x) for x in (entry.date, entry.author) if x)
+        meta = " · ".join(
+            escape(x) for x in (entry.id if document.segments else None, entry.date, entry.author) if x
+        )
         parts.append(
             f"<div class='entry v-{entry.verdict}'><span class='verdict'>{entry.verdict}</span> "
-            f"{meta}<pre>{_highlighted(document.text, entry.start, entry.end, document.findings)}</pre></div>"
+            f"{meta}<pre>{_highlighted(document, entry.start, entry.end)}</pre></div>"
         )
     return "".join(parts) + "</section>"
 
 
-def _highlighted(text: str, start: int, end: int, findings: list[Finding]) -> str:
+def _highlighted(document: Document, start: int, end: int) -> str:
     """Cut the entry at every finding boundary; each piece shows its strongest finding."""
-    inside = [f for f in findings if f.start < end and start < f.end and f.start < f.end]
+    text = document.text
+    inside = [f for f in document.findings if f.start < end and start < f.end and f.start < f.end]
     cuts = sorted({start, end} | {max(start, f.start) for f in inside} | {min(end, f.end) for f in inside})
     out = []
     for left, right in pairwise(cuts):
@@ -150,7 +159,10 @@ def _highlighted(text: str, start: int, end: int, findings: list[Finding]) -> st
             out.append(piece)
             continue
         top = max(covering, key=lambda f: (ACTION_RANK[f.action], f.score))
-        reasons = " | ".join(f"{f.category}: {f.reason} ({f.rule}, score {f.score:.2f})" for f in covering)
+        reasons = " | ".join(
+            f"{f.category}: {f.reason} ({f.rule}, score {f.score:.2f}; from {source_line(document.source_of(f))})"
+            for f in covering
+        )
         out.append(
             f"<mark tabindex='0' class='a-{top.action}' data-cat='{escape(str(top.category))}' "
             f"data-act='{top.action}' data-colour='{COLOURS[top.category]}' "

@@ -30,9 +30,16 @@ def build_report(
             {
                 "path": doc.path,
                 "sha256": doc.sha256,
+                "format": doc.format,
                 "pages": doc.pages,
+                # From the online-access codes: true = enhanced review before access,
+                # false = cleared by 1364751000000106, null = no such code.
+                "enhanced_review": doc.enhanced_review,
+                "notes": doc.record_notes,
                 "entries": [entry.to_json() for entry in doc.entries],
-                "findings": [finding.to_json() for finding in doc.findings],
+                "findings": [
+                    finding.to_json() | {"source": doc.source_of(finding)} for finding in doc.findings
+                ],
             }
             for doc in documents
         ],

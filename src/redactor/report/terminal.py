@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ..model import Action, Category, Document, Verdict
+from ..model import Action, Category, Document, Verdict, source_line
 
 SHORT = {
     Category.THIRD_PARTY_NAME: "3P name",
@@ -24,7 +25,9 @@ SHORT = {
 }
 
 
-def print_summary(console: Console, documents: list[Document], errors: list[tuple[str, str]]) -> None:
+def print_summary(
+    console: Console, documents: list[Document], errors: list[tuple[str, str]], details: bool = False
+) -> None:
     table = Table(title="redactor scan", show_lines=False, header_style="bold")
     table.add_column("document", overflow="fold")
     table.add_column("entries", justify="right")
@@ -55,5 +58,28 @@ def print_summary(console: Console, documents: list[Document], errors: list[tupl
         f"entries: [red]{totals['hide']} hide[/], [yellow]{totals['review']} review[/] of {totals['entries']}"
         + (f"; findings: {by_category}" if by_category else "")
     )
+    for doc in documents:
+        if doc.enhanced_review:
+            console.print(
+                f"[bold red]enhanced review[/] {doc.path}: coded for enhanced review before online access"
+            )
+        for note in doc.record_notes:
+            console.print(f"[bold]note[/] {escape(doc.path)}: {escape(note)}", soft_wrap=True)
+    if details:
+        print_details(console, documents)
     for path, error in errors:
-        console.print(f"[red]error[/] {path}: {error}")
+        console.print(f"[red]error[/] {escape(path)}: {escape(error)}", soft_wrap=True)
+
+
+def print_details(console: Console, documents: list[Document]) -> None:
+    """Every flag with where it came from (field, entry, date, author, code), no text."""
+    for doc in documents:
+        for finding in doc.findings:
+            if finding.action is not Action.KEEP:
+                where = source_line(doc.source_of(finding))
+                console.print(
+                    f"{doc.path}: {finding.category} {finding.action} ({finding.rule}) at {where}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,  # one line per flag, for grep and scripts
+                )

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from ..model import source_line
 from .session import KEYS, ReviewSession
 
 NEEDS_ARGUMENT = {
@@ -47,9 +48,7 @@ def run(
         sentence = Text(before)
         sentence.append(span, style="bold reverse")
         sentence.append(after)
-        where = f"{item.document.path} · entry {finding.entry or '-'}" + (
-            f" · page {finding.page}" if finding.page else ""
-        )
+        where = f"{item.document.path} · {source_line(item.document.source_of(finding))}"
         console.print(
             Panel(
                 sentence,

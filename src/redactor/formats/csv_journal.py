@@ -1,0 +1,195 @@
+"""CSV journal exports: one row per journal line (date, clinician, code, term, text).
+
+Columns are found by name (models/formats/csv-columns.yml) or set by a mapping
+file. Rows with the same consultation id, or consecutive rows with the same date
+and clinician, make one entry. The term and free-text cells are the text; a
+redacted copy keeps every row and column and changes only those cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..ingest.errors import IngestError
+from ..ingest.structured import TextBuilder
+from ..model import Document, Patient
+from . import Parsed, Replacement, splice
+
+ROLES = ("date", "clinician", "code", "term", "text", "consultation", "patient_nhs_number", "patient_name")
+DELIMITERS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """A mapping from role to column name, from a --csv-map file (empty: detect)."""
+
+    mapping: tuple[tuple[str, str], ...] = ()
+
+
+def load_mapping(path: Path) -> CsvOptions:
+    """Read a --csv-map file; a bad one is a usage error (ValueError, one line)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the column mapping ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{path}: a column mapping is YAML like 'date: Event Date'")
+    unknown = sorted(set(data) - set(ROLES))
+    if unknown:
+        raise ValueError(f"{path}: unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLES)}")
+    return CsvOptions(tuple(sorted((str(k), str(v)) for k, v in data.items())))
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _synonyms() -> dict[str, str]:
+    from ..detect.resources import models_dir
+
+    data = yaml.safe_load((models_dir() / "formats" / "csv-columns.yml").read_text(encoding="utf-8"))
+    return {_squash(name): role for role, names in data.items() for name in names}
+
+
+def columns(header: list[str], options: CsvOptions | None) -> dict[str, int]:
+    """Role -> column index."""
+    found: dict[str, int] = {}
+    if options and options.mapping:
+        positions = {_squash(h): i for i, h in enumerate(header)}
+        for role, name in options.mapping:
+            if _squash(name) not in positions:
+                raise IngestError(
+                    f"the mapping names column {name!r} for {role}, but the header has no such column"
+                )
+            found[role] = positions[_squash(name)]
+    else:
+        synonyms = _synonyms()
+        for index, name in enumerate(header):
+            role = synonyms.get(_squash(name))
+            if role and role not in found:
+                found[role] = index
+    if "text" not in found and "term" not in found:
+        raise IngestError("header has no free-text or term column (name them, or pass --csv-map FILE)")
+    return found
+
+
+def read(data: bytes, options: object = None) -> Parsed:
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"not valid UTF-8 (undecodable byte at offset {exc.start}); re-export as UTF-8"
+        ) from None
+    if not raw.strip():
+        raise IngestError("file is empty")
+    try:
+        dialect = csv.Sniffer().sniff(raw[:8192], delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows = list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise IngestError(f"not valid CSV: {exc}") from None
+    header, body = rows[0], rows[1:]
+    roles = columns(header, options if isinstance(options, CsvOptions) else None)
+    width = len(header)
+    for number, row in enumerate(body, start=2):
+        if row and len(row) != width:
+            raise IngestError(f"row {number} has {len(row)} cells; the header has {width}")
+    document = Document(path="", sha256="", text="", format="csv")
+    document.patient = _patient(body, roles)
+    if "clinician" in roles:
+        document.authors = sorted(
+            {row[roles["clinician"]].strip() for row in body if row and row[roles["clinician"]].strip()}
+        )
+    builder = TextBuilder()
+    previous = None
+    for number, row in enumerate(body, start=2):
+        if not row:
+            continue
+        key = _entry_key(row, roles)
+        if key != previous:
+            date = row[roles["date"]].strip() if "date" in roles else None
+            clinician = row[roles["clinician"]].strip() if "clinician" in roles else None
+            builder.begin_entry(f"row {number}", _iso(date) if date else None, clinician or None)
+            previous = key
+        code = row[roles["code"]].strip() if "code" in roles else None
+        shown = None
+        for role in ("term", "text"):
+            if role in roles:
+                column = roles[role]
+                segment = builder.add(
+                    row[column],
+                    f"row {number} column {header[column]!r}",
+                    _cell(row, column),
+                    code or None,
+                    kind="term" if role == "term" else "text",
+                )
+                shown = shown or (segment if role == "term" else None)
+        if code:
+            builder.add_code(code, f"row {number} column {header[roles['code']]!r}", shown)
+    builder.fill(document)
+    newline = "\r\n" if "\r\n" in raw[:65536] else "\n"
+    return Parsed(document, builder.fields, lambda: _dump([header, *body], delimiter, newline, data))
+
+
+def _cell(row: list[str], column: int):  # type: ignore[no-untyped-def]
+    def write(replacements: list[Replacement]) -> None:
+        row[column] = splice(row[column], replacements)
+
+    return write
+
+
+def _entry_key(row: list[str], roles: dict[str, int]) -> tuple[str, ...]:
+    if "consultation" in roles:
+        return (row[roles["consultation"]].strip(),)
+    return tuple(row[roles[r]].strip() for r in ("date", "clinician") if r in roles)
+
+
+def _iso(value: str) -> str:
+    from ..ingest.demographics import parse_date
+
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    return parse_date(value) or value
+
+
+def _patient(body: list[list[str]], roles: dict[str, int]) -> Patient:
+    first = next((row for row in body if row), None)
+    if first is None:
+        return Patient()
+    nhs = re.sub(r"\D", "", first[roles["patient_nhs_number"]]) if "patient_nhs_number" in roles else ""
+    name = first[roles["patient_name"]].strip() if "patient_name" in roles else ""
+    if "," in name:  # "SURNAME, Forename"
+        surname, _, forenames = (part.strip() for part in name.partition(","))
+    else:
+        words = name.split()
+        title = (
+            words[0] if words and words[0].rstrip(".").lower() in ("mr", "mrs", "ms", "miss", "mx") else None
+        )
+        words = words[1:] if title else words
+        surname, forenames = (words[-1] if words else ""), " ".join(words[:-1])
+    return Patient(
+        forenames=tuple(forenames.split()),
+        surname=surname or None,
+        nhs_number=nhs if len(nhs) == 10 else None,
+    )
+
+
+def _dump(rows: list[list[str]], delimiter: str, newline: str, original: bytes) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    writer.writerows(rows)
+    prefix = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    return prefix + out.getvalue().encode("utf-8")
+
+
+def texts(data: bytes) -> str:
+    return data.decode("utf-8-sig")

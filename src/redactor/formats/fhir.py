@@ -1,0 +1,523 @@
+"""GP Connect Access Record: Structured (FHIR STU3) and UK Core (FHIR R4) bundles.
+
+Who is who comes from the resources: the subject `Patient` is the patient, every
+`Practitioner` a professional, every `RelatedPerson` (and any other `Patient`) a
+known third party, whose name is then flagged wherever the free text mentions it.
+Text comes from every free-text field of the clinical resources; an `Encounter`
+(consultation) is an entry holding every resource that points to it, directly or
+through its consultation `List`; any other resource is an entry of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..ingest.errors import IngestError
+from ..ingest.structured import TextBuilder, place_unreadable
+from ..model import Document, Patient
+from . import Field, Parsed, Replacement, splice
+
+SNOMED = "http://snomed.info/sct"
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+# Free-text keys of clinical resources (Annotation.text, CodeableConcept.text and
+# dosage text are all "text").
+TEXT_KEYS = frozenset({"text", "comment", "description", "valueString", "title", "patientInstruction"})
+# Resources that say who someone is, or what a drug is, rather than what happened.
+IDENTITY_TYPES = frozenset(
+    {
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "Location",
+        "Device",
+        "Medication",
+        "Binary",
+    }
+)
+PERSON_TYPES = frozenset({"RelatedPerson", "Person"})
+DATE_KEYS = (
+    "effectiveDateTime", "issued", "assertedDate", "recordedDate", "onsetDateTime", "authoredOn",
+    "dateAsserted", "date", "created", "indexed", "occurrenceDateTime",
+)  # fmt: skip
+AUTHOR_KEYS = ("performer", "recorder", "asserter", "requester", "author", "participant", "informationSource")
+TEXT_CONTENT_TYPES = re.compile(r"^text/|^application/(?:xml|json|rtf)\b", re.I)
+CONFIDENTIAL = frozenset({"NOPAT", "R", "V"})
+
+
+def read(data: bytes, options: object = None) -> Parsed:
+    try:
+        root = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"not valid UTF-8 (undecodable byte at offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(root, dict) or "resourceType" not in root:
+        raise IngestError("not a FHIR resource (no resourceType at the top level)")
+    resources = _resources(root)
+    version = fhir_version(root, resources)
+    reader = _Reader(resources, version)
+    document = reader.read()
+    indent = 1 if b"\n" in data[:200] else None
+    return Parsed(document, reader.fields, lambda: _dump(root, indent))
+
+
+def _dump(root: Any, indent: int | None) -> bytes:
+    return (json.dumps(root, indent=indent, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _resources(root: dict[str, Any]) -> list[dict[str, Any]]:
+    if root["resourceType"] != "Bundle":
+        return [root]
+    out = []
+    for index, item in enumerate(root.get("entry") or []):
+        resource = item.get("resource") if isinstance(item, dict) else None
+        if resource is None and isinstance(item, dict) and "resourceType" in item:
+            resource = item  # a published example puts one resource straight in the entry
+        if not isinstance(resource, dict) or "resourceType" not in resource:
+            raise IngestError(f"Bundle entry[{index}] has no resource with a resourceType")
+        out.append(resource)
+    return out
+
+
+def fhir_version(root: dict[str, Any], resources: list[dict[str, Any]]) -> str:
+    """ "stu3" or "r4", from the profiles the resources declare, else from their shape."""
+    declared = root.get("fhirVersion") or root.get("meta", {}).get("fhirVersion")
+    if declared:
+        if str(declared).startswith("3.0"):
+            return "stu3"
+        if str(declared).startswith("4.0"):
+            return "r4"
+        raise IngestError(f"unknown FHIR version {declared!r} (redactor reads STU3 3.0.x and R4 4.0.x)")
+    profiles = " ".join(
+        p
+        for r in [root, *resources]
+        for p in (r.get("meta") or {}).get("profile") or []
+        if isinstance(p, str)
+    )
+    if re.search(r"/STU3/|CareConnect", profiles):
+        return "stu3"
+    if re.search(r"UKCore|/R4/", profiles):
+        return "r4"
+    if re.search(r"DSTU2|/R4B/|/R5/|/R6/", profiles):
+        raise IngestError("unknown FHIR version in meta.profile (redactor reads STU3 and R4)")
+    types = {r["resourceType"] for r in resources}
+    if types & {"ReferralRequest", "ProcedureRequest"} or any(
+        "context" in r or "assertedDate" in r
+        for r in resources
+        if r["resourceType"] in ("Observation", "Condition")
+    ):
+        return "stu3"
+    if types & {"ServiceRequest"} or any(
+        "encounter" in r or "recordedDate" in r
+        for r in resources
+        if r["resourceType"] in ("Observation", "Condition")
+    ):
+        return "r4"
+    if types <= {"Binary", "Bundle"}:
+        return "r4"  # a Binary reads the same in both
+    raise IngestError(
+        "unknown FHIR version: no STU3 or R4 profile, fhirVersion or version-specific field found"
+    )
+
+
+class _Reader:
+    def __init__(self, resources: list[dict[str, Any]], version: str) -> None:
+        self.resources = resources
+        self.version = version
+        self.by_ref = {f"{r['resourceType']}/{r.get('id')}": r for r in resources}
+        self.builder = TextBuilder()
+        self.fields: list[Field] = self.builder.fields
+        self.pdf_fields: dict[int, Field] = {}
+
+    def read(self) -> Document:
+        subject = self._subject()
+        document = Document(path="", sha256="", text="", format=f"fhir-{self.version}")
+        if subject is not None:
+            document.patient = _patient(subject)
+        document.authors = sorted(
+            {name for r in self.resources if r["resourceType"] == "Practitioner" if (name := _person_name(r))}
+        )
+        for resource in self.resources:
+            kind = resource["resourceType"]
+            other_person = kind in PERSON_TYPES or (kind == "Patient" and resource is not subject)
+            if other_person and (name := _person_name(resource)):
+                document.third_parties.append(name)
+        unreadable: list[tuple[str | None, str]] = []
+        for key, group in self._entries(subject):
+            self.builder.begin_entry(key, _date(group), self._author(group))
+            for resource in group:
+                self._resource(resource, unreadable)
+            if any(_confidential(r) for r in group):
+                document.withheld_entries.append(key)
+        self.builder.fill(document)
+        document.unreadable_spans = place_unreadable(document, unreadable)
+        # Replace the PDF-attachment placeholders the builder made with full fields.
+        for index, pdf_field in self.pdf_fields.items():
+            self.fields[index] = pdf_field
+        return document
+
+    # --- who is who -------------------------------------------------------
+
+    def _subject(self) -> dict[str, Any] | None:
+        patients = [r for r in self.resources if r["resourceType"] == "Patient"]
+        if len(patients) <= 1:
+            return patients[0] if patients else None
+        counts = {f"Patient/{p.get('id')}": 0 for p in patients}
+        for resource in self.resources:
+            for key in ("subject", "patient"):
+                ref = (
+                    (resource.get(key) or {}).get("reference")
+                    if isinstance(resource.get(key), dict)
+                    else None
+                )
+                if ref in counts:
+                    counts[ref] += 1
+        best = max(counts, key=counts.__getitem__)
+        return self.by_ref[best]
+
+    def _author(self, group: list[dict[str, Any]]) -> str | None:
+        for resource in group:
+            for key in AUTHOR_KEYS:
+                for ref in _refs(resource.get(key)):
+                    target = self.by_ref.get(ref)
+                    if target and target["resourceType"] == "PractitionerRole":
+                        target = self.by_ref.get((target.get("practitioner") or {}).get("reference", ""))
+                    if target and target["resourceType"] == "Practitioner":
+                        return _person_name(target)
+        return None
+
+    # --- entries ----------------------------------------------------------
+
+    def _entries(self, subject: dict[str, Any] | None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        encounter_of: dict[int, str] = {}
+        for resource in self.resources:
+            ref = _encounter_ref(resource)
+            if ref in self.by_ref:
+                encounter_of[id(resource)] = ref
+                if resource["resourceType"] == "List":
+                    self._claim(resource, ref, encounter_of, depth=0)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for resource in self.resources:
+            kind = resource["resourceType"]
+            standalone = len(self.resources) == 1  # a Binary fetched on its own is the record
+            if (
+                kind in IDENTITY_TYPES
+                and not (kind == "Patient" and resource is not subject)
+                and not standalone
+            ):
+                continue
+            own = f"{kind}/{resource.get('id')}"
+            key = encounter_of.get(id(resource), own)
+            group = groups.setdefault(key, [])
+            group.insert(0, resource) if own == key else group.append(resource)
+        yield from groups.items()
+
+    def _claim(
+        self, listing: dict[str, Any], encounter: str, encounter_of: dict[int, str], depth: int
+    ) -> None:
+        """Everything a consultation's List reaches (topics, headings, items) is in it."""
+        if depth > 5:
+            return
+        for item in listing.get("entry") or []:
+            target = self.by_ref.get(((item or {}).get("item") or {}).get("reference", ""))
+            if target is not None and id(target) not in encounter_of:
+                encounter_of[id(target)] = encounter
+                if target["resourceType"] == "List":
+                    self._claim(target, encounter, encounter_of, depth + 1)
+
+    # --- text -------------------------------------------------------------
+
+    def _resource(self, resource: dict[str, Any], unreadable: list[tuple[str | None, str]]) -> None:
+        label = f"{resource['resourceType']}/{resource.get('id')}"
+        if resource["resourceType"] in PERSON_TYPES or resource["resourceType"] == "Patient":
+            self._person(resource, label)
+            return
+        if resource["resourceType"] == "Binary":
+            self._attachment(resource, label, "", unreadable)
+        else:
+            self._walk(resource, label, "", unreadable)
+
+    def _person(self, resource: dict[str, Any], label: str) -> None:
+        name_kind, contact_kind = "person-name", "person-contact"
+        for n, name in enumerate(resource.get("name") or []):
+            self._leaf(name, "text", f"{label} name[{n}].text", kind=name_kind)
+            for g in range(len(name.get("given") or [])):
+                self._leaf(name["given"], g, f"{label} name[{n}].given[{g}]", kind=name_kind)
+            self._leaf(name, "family", f"{label} name[{n}].family", kind=name_kind)
+        for n, telecom in enumerate(resource.get("telecom") or []):
+            self._leaf(telecom, "value", f"{label} telecom[{n}].value", kind=contact_kind)
+        for n, address in enumerate(resource.get("address") or []):
+            for i in range(len(address.get("line") or [])):
+                self._leaf(address["line"], i, f"{label} address[{n}].line[{i}]", kind=contact_kind)
+            self._leaf(address, "postalCode", f"{label} address[{n}].postalCode", kind=contact_kind)
+
+    def _walk(self, node: Any, label: str, path: str, unreadable: list[tuple[str | None, str]]) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                self._walk(item, label, f"{path}[{index}]", unreadable)
+            return
+        if not isinstance(node, dict) or "reference" in node:
+            return  # a reference's display repeats the resource it points to
+        if {"contentType"} & node.keys() and ({"data", "url", "content"} & node.keys()):
+            self._attachment(node, label, path, unreadable)
+            return
+        shown = None
+        for key, value in node.items():
+            where = f"{label} {path}.{key}".replace(" .", " ")
+            if key == "text" and isinstance(value, dict):
+                self._narrative(value, f"{where}.div")
+            elif isinstance(value, str):
+                in_coding = ".coding[" in f".{path}" or path.startswith("coding")
+                if key in TEXT_KEYS:
+                    self._leaf(node, key, where, kind="term" if in_coding else "text")
+                elif key == "display" and ("code" in node or "system" in node):
+                    code = node.get("code") if node.get("system") == SNOMED else None
+                    shown = self._leaf(node, key, where, code, kind="term")
+            elif key not in ("meta", "identifier"):
+                self._walk(value, label, f"{path}.{key}" if path else key, unreadable)
+        if node.get("system") == SNOMED and isinstance(node.get("code"), str):
+            self.builder.add_code(node["code"], f"{label} {path}".strip(), shown)
+
+    def _leaf(self, parent: Any, key: Any, where: str, code: str | None = None, kind: str = "text") -> Any:
+        value = parent.get(key) if isinstance(parent, dict) else parent[key] if key < len(parent) else None
+        if not isinstance(value, str):
+            return None
+
+        def write(replacements: list[Replacement]) -> None:
+            parent[key] = splice(parent[key], replacements)
+
+        return self.builder.add(value, where, write, code, kind)
+
+    def _narrative(self, narrative: dict[str, Any], where: str) -> None:
+        div = narrative.get("div")
+        if not isinstance(div, str):
+            return
+        text = xhtml_text(div)
+
+        def write(replacements: list[Replacement]) -> None:
+            new = splice(text, replacements)
+            lines = "<br/>".join(_escape(line) for line in new.split("\n"))
+            narrative["div"] = f'<div xmlns="http://www.w3.org/1999/xhtml">{lines}</div>'
+
+        self.builder.add(text, where, write)
+
+    def _attachment(
+        self, node: dict[str, Any], label: str, path: str, unreadable: list[tuple[str | None, str]]
+    ) -> None:
+        where = f"{label} {path}".strip()
+        content_type = str(node.get("contentType") or "")
+        holder, key = node, "data" if "data" in node else "content"
+        if key not in node:  # a url: look for the Binary inside this bundle
+            url = str(node.get("url") or "")
+            binary = next(
+                (
+                    r
+                    for r in self.resources
+                    if r["resourceType"] == "Binary" and url.endswith("/" + str(r.get("id")))
+                ),
+                None,
+            )
+            if binary is None:
+                unreadable.append(
+                    (
+                        self.builder.current_entry,
+                        f"an attachment ({content_type or 'no type'}) is "
+                        "stored outside this file: fetch it and check it by hand",
+                    )
+                )
+                return
+            holder, key = binary, "data" if "data" in binary else "content"
+            where = f"Binary/{binary.get('id')} {key}"
+        encoded = holder.get(key)
+        if not isinstance(encoded, str):
+            return
+        try:
+            raw = base64.b64decode(re.sub(r"\s+", "", encoded), validate=True)  # MIME line breaks allowed
+        except (binascii.Error, ValueError):
+            raise IngestError(f"{where}: attachment data is not valid base64") from None
+        if content_type.lower().startswith("application/pdf"):
+            self._pdf_attachment(raw, holder, key, where)
+        elif TEXT_CONTENT_TYPES.match(content_type):
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise IngestError(f"{where}: {content_type} attachment is not valid UTF-8") from None
+
+            def write(replacements: list[Replacement]) -> None:
+                holder[key] = base64.b64encode(splice(text, replacements).encode("utf-8")).decode("ascii")
+
+            self.builder.add(text, where, write)
+        else:
+            unreadable.append(
+                (
+                    self.builder.current_entry,
+                    f"an attachment of type {content_type or 'unknown'} "
+                    "cannot be read as text: check it by hand",
+                )
+            )
+
+    def _pdf_attachment(self, raw: bytes, holder: dict[str, Any], key: str, where: str) -> None:
+        from ..ingest.pdf import extract_pdf
+
+        try:
+            pdf = extract_pdf(raw)
+        except IngestError as exc:
+            raise IngestError(f"{where}: attachment {exc}") from None
+
+        def write_bytes(data: bytes) -> None:
+            holder[key] = base64.b64encode(data).decode("ascii")
+
+        def refuse(replacements: list[Replacement]) -> None:
+            raise AssertionError("a PDF attachment is redacted as a PDF")
+
+        if self.builder.add(pdf.text, where, refuse) is not None:
+            self.pdf_fields[len(self.fields) - 1] = Field(refuse, raw, pdf.page_starts, write_bytes)
+
+
+def xhtml_text(div: str) -> str:
+    """Narrative XHTML as plain text, one line per block or <br/>."""
+    from lxml import html
+
+    marked = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|tr|h\d)>", "\n", div)
+    try:
+        text = html.fromstring(f"<div>{marked}</div>").text_content()
+    except Exception:  # lxml raises several types for broken markup
+        text = re.sub(r"<[^>]+>", " ", marked)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _refs(value: Any) -> Iterator[str]:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            for candidate in (item, item.get("individual"), item.get("agent"), item.get("actor")):
+                if isinstance(candidate, dict) and isinstance(candidate.get("reference"), str):
+                    yield candidate["reference"]
+
+
+def _encounter_ref(resource: dict[str, Any]) -> str | None:
+    for key in ("context", "encounter"):
+        value = resource.get(key)
+        if isinstance(value, dict):
+            ref = value.get("reference") or (value.get("encounter") or {}).get("reference")
+            if isinstance(ref, str):
+                return ref
+    return None
+
+
+def _date(group: list[dict[str, Any]]) -> str | None:
+    for resource in group:
+        for key in DATE_KEYS:
+            if isinstance(resource.get(key), str):
+                return resource[key][:10]
+        for key in ("period", "effectivePeriod"):
+            start = (resource.get(key) or {}).get("start")
+            if isinstance(start, str):
+                return start[:10]
+    return None
+
+
+def _confidential(resource: dict[str, Any]) -> bool:
+    return any(
+        isinstance(label, dict) and label.get("code") in CONFIDENTIAL
+        for label in (resource.get("meta") or {}).get("security") or []
+    )
+
+
+def _person_name(resource: dict[str, Any]) -> str | None:
+    names = [n for n in resource.get("name") or [] if isinstance(n, dict)]
+    if not names:
+        return None
+    name = next((n for n in names if n.get("use") in ("official", "usual")), names[0])
+    if isinstance(name.get("text"), str) and name["text"].strip():
+        return name["text"].strip()
+    parts = [*(name.get("prefix") or []), *(name.get("given") or []), name.get("family") or ""]
+    return " ".join(p for p in parts if isinstance(p, str) and p).strip() or None
+
+
+def _patient(resource: dict[str, Any]) -> Patient:
+    names = [n for n in resource.get("name") or [] if isinstance(n, dict)]
+    forenames: list[str] = []
+    surname = title = None
+    for name in names:  # every name the record holds for the patient is theirs
+        forenames += [g for g in name.get("given") or [] if isinstance(g, str) and g not in forenames]
+        surname = surname or name.get("family")
+        title = title or next(iter(name.get("prefix") or []), None)
+    nhs = next(
+        (i.get("value") for i in resource.get("identifier") or [] if i.get("system") == NHS_NUMBER_SYSTEM),
+        None,
+    )
+    address = next(iter(resource.get("address") or []), {}) or {}
+    phones = tuple(
+        re.sub(r"\D", "", t["value"])
+        for t in resource.get("telecom") or []
+        if t.get("system") == "phone" and t.get("value")
+    )
+    emails = tuple(
+        t["value"].lower()
+        for t in resource.get("telecom") or []
+        if t.get("system") == "email" and t.get("value")
+    )
+    return Patient(
+        forenames=tuple(forenames),
+        surname=surname,
+        dob=resource.get("birthDate"),
+        nhs_number=re.sub(r"\D", "", nhs) if nhs else None,
+        address=", ".join([*(address.get("line") or []), address.get("city") or ""]).strip(", ") or None,
+        postcode=address.get("postalCode"),
+        title=title,
+        phones=phones,
+        emails=emails,
+    )
+
+
+def texts(data: bytes) -> str:
+    """Every string in an output, attachments decoded, for the leak check."""
+    root = json.loads(data.decode("utf-8"))
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str):
+            out.append(node)
+
+    walk(root)
+    out.extend(_attachments(root))
+    return "\n".join(out)
+
+
+def _attachments(root: Any) -> Iterator[str]:
+    from ..apply.leaks import pdf_places
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+            content_type = str(node.get("contentType") or "")
+            for key in ("data", "content"):
+                if isinstance(node.get(key), str) and content_type:
+                    try:
+                        raw = base64.b64decode(re.sub(r"\s+", "", node[key]), validate=True)
+                    except (binascii.Error, ValueError):
+                        continue
+                    if content_type.lower().startswith("application/pdf"):
+                        yield from pdf_places(raw).values()
+                    else:
+                        yield raw.decode("utf-8", "replace")
