@@ -396,16 +396,23 @@ def test_docx_apply_keeps_paragraphs_tables_and_formatting(detector, policy, tmp
     assert secrets and check_text(shown, secrets) == []
 
 
-def test_apply_refuses_a_leak_in_a_field_redactor_does_not_rewrite(detector, policy, tmp_path):
-    """A redacted name that survives anywhere in the output (here in a field that is
-    not text, a reference's display) fails the leak check: nothing is written."""
-    sister_ref = {
+def test_apply_rewrites_a_relatives_reference_and_refuses_a_leak_it_cannot_rewrite(
+    detector, policy, tmp_path
+):
+    """A relative's name in a reference's display is rewritten with the rest; one in a
+    field redactor never rewrites (here an identifier) fails the leak check, and the
+    message never quotes it."""
+    flag = {
         "resourceType": "Flag",
         "id": "f1",
         "author": {"reference": "RelatedPerson/r1", "display": "Siobhan Tierney"},
     }
     source = tmp_path / "record.json"
-    source.write_bytes(bundle(PATIENT, SISTER, ENCOUNTER, sister_ref, observation("o1", "Siobhan rang.")))
+    source.write_bytes(bundle(PATIENT, SISTER, ENCOUNTER, flag, observation("o1", "Siobhan rang.")))
+    _, output = apply_one(detector, policy, source, tmp_path / "out")
+    assert "Siobhan" not in fhir.texts(output.data)
+    flag["identifier"] = [{"value": "case of Siobhan Tierney"}]
+    source.write_bytes(bundle(PATIENT, SISTER, ENCOUNTER, flag, observation("o1", "Siobhan rang.")))
     document = load_document(InputFile(source, source.name))
     detector.detect([document])
     decide_document(document, policy)

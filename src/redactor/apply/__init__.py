@@ -51,13 +51,16 @@ def prepare(
 ) -> Output:
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
     redactions = plan(document, unreviewed, whole_entries)
-    secrets = secrets_for(document.text, [(r.start, r.end, r.label) for r in redactions])
+    spans = [(r.start, r.end, r.label) for r in redactions]
     if document.segments or document.format not in ("text", "pdf"):
-        data = _structured(document, source, redactions, marker, options)
         module = module_for(source.suffix)
         assert module is not None
+        data = _structured(document, source, redactions, marker, options)
+        secrets = secrets_for(document.text, spans, module.texts(source.read_bytes()))
         leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
-    elif document.pages is None:
+        return Output(document, target, data, redactions, leaks)
+    secrets = secrets_for(document.text, spans)
+    if document.pages is None:
         text = redact_text(document.text, redactions, marker)
         data = text.encode("utf-8")
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)

@@ -13,7 +13,7 @@ import io
 import re
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIN_CHARS = 3  # shorter strings ("Jo") match too much ordinary text to prove anything
 
@@ -22,10 +22,20 @@ MIN_CHARS = 3  # shorter strings ("Jo") match too much ordinary text to prove an
 class Secret:
     label: str
     pattern: re.Pattern[str]
+    # Copies that rightly stay: a line of a hidden entry that a shown entry also has
+    # ("Discussed at practice meeting.") is not a leak of the hidden one.
+    allowed: int = 0
 
 
-def secrets_for(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Secret]:
-    """Patterns for the redacted strings; a whole removed entry is checked line by line."""
+def secrets_for(
+    text: str, spans: Iterable[tuple[int, int, str]], universe: str | None = None
+) -> list[Secret]:
+    """Patterns for the redacted strings; a whole removed entry is checked line by line.
+
+    `universe` is all the text of the input as the leak check will read the output
+    (for structured formats, every string in the file); by default `text`.
+    """
+    spans = list(spans)
     found: dict[str, Secret] = {}
     for start, end, label in spans:
         pieces = text[start:end].splitlines() if label == "ENTRY" else [text[start:end]]
@@ -37,11 +47,21 @@ def secrets_for(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Secret
             if key not in found:
                 pattern = r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)"
                 found[key] = Secret(label, re.compile(pattern, re.IGNORECASE))
+    removed = [(start, end) for start, end, _ in spans]
+    for key, secret in found.items():
+        if secret.label == "ENTRY":
+            inside = sum(any(s <= m.start() < e for s, e in removed) for m in secret.pattern.finditer(text))
+            total = sum(1 for _ in secret.pattern.finditer(universe if universe is not None else text))
+            found[key] = replace(secret, allowed=max(0, total - inside))
     return list(found.values())
 
 
 def leaks_in(text: str, secrets: list[Secret]) -> list[str]:
-    return [s.label for s in secrets if s.pattern.search(text)]
+    return [
+        s.label
+        for s in secrets
+        if (s.pattern.search(text) if not s.allowed else sum(1 for _ in s.pattern.finditer(text)) > s.allowed)
+    ]
 
 
 def check_text(output: str, secrets: list[Secret]) -> list[str]:

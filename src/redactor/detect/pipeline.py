@@ -398,10 +398,14 @@ def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
         segment = document.segment_of(finding.start)
         if segment is None or segment.kind == "text":
             kept.append(finding)
+    patient = document.patient
+    patients_own = {w.lower() for name in (*patient.forenames, patient.surname or "") for w in name.split()}
     for segment in document.segments:
         if segment.kind in STRUCTURE_PERSON:
             category, reason = STRUCTURE_PERSON[segment.kind]
             text = document.text[segment.start : segment.end]
+            if segment.kind == "person-name" and {w.lower() for w in text.split()} <= patients_own:
+                continue  # a relative's surname that is also the patient's: the patient's to see
             kept.append(
                 Finding(segment.start, segment.end, text, category, 0.95, "structure/related-person", reason)
             )

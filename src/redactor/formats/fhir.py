@@ -48,6 +48,7 @@ DATE_KEYS = (
 AUTHOR_KEYS = ("performer", "recorder", "asserter", "requester", "author", "participant", "informationSource")
 TEXT_CONTENT_TYPES = re.compile(r"^text/|^application/(?:xml|json|rtf)\b", re.I)
 CONFIDENTIAL = frozenset({"NOPAT", "R", "V"})
+URI = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://|urn:)\S*$", re.I)
 
 
 def read(data: bytes, options: object = None) -> Parsed:
@@ -133,7 +134,7 @@ class _Reader:
         self.by_ref = {f"{r['resourceType']}/{r.get('id')}": r for r in resources}
         self.builder = TextBuilder()
         self.fields: list[Field] = self.builder.fields
-        self.pdf_fields: dict[int, Field] = {}
+        self.people: set[str] = set()  # references to third parties' person resources
 
     def read(self) -> Document:
         subject = self._subject()
@@ -145,9 +146,10 @@ class _Reader:
         )
         for resource in self.resources:
             kind = resource["resourceType"]
-            other_person = kind in PERSON_TYPES or (kind == "Patient" and resource is not subject)
-            if other_person and (name := _person_name(resource)):
-                document.third_parties.append(name)
+            if kind in PERSON_TYPES or (kind == "Patient" and resource is not subject):
+                self.people.add(f"{kind}/{resource.get('id')}")
+                if name := _person_name(resource):
+                    document.third_parties.append(name)
         unreadable: list[tuple[str | None, str]] = []
         for key, group in self._entries(subject):
             self.builder.begin_entry(key, _date(group), self._author(group))
@@ -157,9 +159,6 @@ class _Reader:
                 document.withheld_entries.append(key)
         self.builder.fill(document)
         document.unreadable_spans = place_unreadable(document, unreadable)
-        # Replace the PDF-attachment placeholders the builder made with full fields.
-        for index, pdf_field in self.pdf_fields.items():
-            self.fields[index] = pdf_field
         return document
 
     # --- who is who -------------------------------------------------------
@@ -262,8 +261,14 @@ class _Reader:
             for index, item in enumerate(node):
                 self._walk(item, label, f"{path}[{index}]", unreadable)
             return
-        if not isinstance(node, dict) or "reference" in node:
-            return  # a reference's display repeats the resource it points to
+        if not isinstance(node, dict):
+            return
+        if "reference" in node:
+            # A reference's display repeats the resource it points to: a practitioner's
+            # name is not record text, but a relative's is theirs to hide.
+            if node.get("reference") in self.people:
+                self._leaf(node, "display", f"{label} {path}.display", kind="person-name")
+            return
         if {"contentType"} & node.keys() and ({"data", "url", "content"} & node.keys()):
             self._attachment(node, label, path, unreadable)
             return
@@ -377,7 +382,7 @@ class _Reader:
             raise AssertionError("a PDF attachment is redacted as a PDF")
 
         if self.builder.add(pdf.text, where, refuse) is not None:
-            self.pdf_fields[len(self.fields) - 1] = Field(refuse, raw, pdf.page_starts, write_bytes)
+            self.fields[-1] = Field(refuse, raw, pdf.page_starts, write_bytes)
 
 
 def xhtml_text(div: str) -> str:
@@ -481,7 +486,9 @@ def _patient(resource: dict[str, Any]) -> Patient:
 
 
 def texts(data: bytes) -> str:
-    """Every string in an output, attachments decoded, for the leak check."""
+    """Every string in an output, attachments decoded, for the leak check. Only
+    URIs (code systems, profiles, server addresses) are left out: "info" in
+    http://snomed.info/sct is not a redacted word surviving."""
     root = json.loads(data.decode("utf-8"))
     out: list[str] = []
 
@@ -492,7 +499,7 @@ def texts(data: bytes) -> str:
         elif isinstance(node, list):
             for item in node:
                 walk(item)
-        elif isinstance(node, str):
+        elif isinstance(node, str) and not URI.match(node):
             out.append(node)
 
     walk(root)

@@ -103,6 +103,7 @@ def _composition(composition: Any, builder: TextBuilder, unreadable: list[tuple[
                     f"{where}/@displayName",
                     _attribute(element, "displayName"),
                     coded,
+                    kind="term",
                 )
             if coded:
                 builder.add_code(coded, where, shown)

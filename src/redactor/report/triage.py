@@ -4,7 +4,8 @@ This is the list a practice uses to decide whom to code for enhanced review befo
 online access. A record is one patient: documents sharing an NHS number are one
 row, a document with none is its own row. The SNOMED CT codes for enhanced review
 (1364731000000104 indicated, 1364751000000106 not indicated, which overrides it)
-are looked for in the text, where exports print them beside their terms.
+come from the record's coded items, or its text where exports print them beside
+their terms; the lists are in models/codes/online_access.yml.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from rich.table import Table
 
 from ..model import Action, Category, Document, Verdict
 
-ENHANCED_REVIEW_INDICATED = "1364731000000104"
-ENHANCED_REVIEW_NOT_INDICATED = "1364751000000106"
 # How much a flag of each category weighs when ordering the list.
 WEIGHTS = {
     Category.SERIOUS_HARM: 5,
@@ -80,9 +79,10 @@ def triage(documents: list[Document]) -> list[Row]:
         row.risk += sum(WEIGHTS.get(f.category, 0) for f in flagged)
         row.entries += len(doc.entries)
         row.entries_to_hide += sum(e.verdict is Verdict.HIDE for e in doc.entries)
-        if ENHANCED_REVIEW_NOT_INDICATED in doc.text:
+        # From the online-access codes, coded or printed (detect/codes.py).
+        if doc.enhanced_review is False:
             row.coded = "not indicated"
-        elif ENHANCED_REVIEW_INDICATED in doc.text and row.coded == "no":
+        elif doc.enhanced_review and row.coded == "no":
             row.coded = "indicated"
     for row in rows.values():
         row.risk += 3 * row.entries_to_hide
