@@ -14,6 +14,8 @@ from redactor.decide.decisions import Decisions
 from redactor.review.session import ReviewSession
 from redactor.review.terminal import run
 
+from .conftest import ROOT
+
 RECORD = (
     "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988\n\n"
     "12-Mar-2024 10:32  Dr Anita PATEL (GP)  Face to face\n"
@@ -161,3 +163,21 @@ def test_widen_and_narrow_snap_to_word_boundaries(tmp_path):
     )
     session.handle("n")
     assert session.current().finding.text == "brother-in-law"
+
+
+def test_review_shows_where_a_structured_finding_came_from(tmp_path, detector, policy):
+    """Provenance in review: the field, entry, date and author of each flag."""
+    from redactor.ingest import InputFile
+    from redactor.scan import scan
+
+    record = tmp_path / "record.json"
+    record.write_bytes((ROOT / "fixtures" / "records" / "fhir4_01.json").read_bytes())
+    result = scan([InputFile(record, str(record))], detector, policy)
+    session = ReviewSession(result.documents, Decisions.load(tmp_path / "d.json"), b"k" * 32, reviewer="dr.test")
+    shown = io.StringIO()
+    script = iter(["q"])
+    run(session, Console(file=shown, width=200), read_key=lambda _: next(script), read_line=lambda _: "")
+    first = session.items[0].finding
+    source = result.documents[0].source_of(first)
+    assert source["where"] and source["where"] in shown.getvalue()
+    assert f"entry {source['entry']}" in shown.getvalue()

@@ -48,14 +48,16 @@ def run(
         sentence = Text(before)
         sentence.append(span, style="bold reverse")
         sentence.append(after)
-        where = f"{item.document.path} · {source_line(item.document.source_of(finding))}"
+        where = source_line(item.document.source_of(finding))
         console.print(
             Panel(
                 sentence,
                 title=f"{finding.category} · {finding.action} · score {finding.score:.2f}",
-                subtitle=f"{where} · {session.progress()}",
+                subtitle=f"{item.document.path} · {session.progress()}",
             )
         )
+        # On its own line, never cut short: the field, entry, date, author and code.
+        console.print(f"from {where}", markup=False, highlight=False, soft_wrap=True)
         console.print(f"[dim]{finding.reason} ({finding.rule})[/]")
         key = read_key("decision> ").strip().lower()[:1]
         argument = read_line(f"{NEEDS_ARGUMENT[key]}> ").strip() if key in NEEDS_ARGUMENT else None
