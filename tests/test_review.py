@@ -173,7 +173,9 @@ def test_review_shows_where_a_structured_finding_came_from(tmp_path, detector, p
     record = tmp_path / "record.json"
     record.write_bytes((ROOT / "fixtures" / "records" / "fhir4_01.json").read_bytes())
     result = scan([InputFile(record, str(record))], detector, policy)
-    session = ReviewSession(result.documents, Decisions.load(tmp_path / "d.json"), b"k" * 32, reviewer="dr.test")
+    session = ReviewSession(
+        result.documents, Decisions.load(tmp_path / "d.json"), b"k" * 32, reviewer="dr.test"
+    )
     shown = io.StringIO()
     script = iter(["q"])
     run(session, Console(file=shown, width=200), read_key=lambda _: next(script), read_line=lambda _: "")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
@@ -318,11 +320,18 @@ class PeopleJudge:
         ("Karen"), or misspelt ("Shivaun" for RelatedPerson Siobhan)."""
         if not known:
             return []
-        covered = [(f.start, f.end) for f in findings if f.category is Category.THIRD_PARTY_NAME]
+        covered = sorted((f.start, f.end) for f in findings if f.category is Category.THIRD_PARTY_NAME)
+        starts = [start for start, _ in covered]
+        reach = list(accumulate((end for _, end in covered), max))  # furthest end so far
+
+        def is_covered(offset: int) -> bool:
+            index = bisect_right(starts, offset) - 1
+            return index >= 0 and reach[index] > offset
+
         extra = []
         for match in CAPITALISED_WORD.finditer(text):
             word = match.group().lower().removesuffix("'s").removesuffix("’s")
-            if any(s <= match.start() < e for s, e in covered) or word in patient_tokens:
+            if is_covered(match.start()) or word in patient_tokens:
                 continue
             if word in known:
                 judgement = KNOWN_THIRD_PARTY

@@ -392,7 +392,7 @@ STRUCTURE_PERSON = {
 def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
     """What the structure already says about who is who wins over name detection:
     a coded term is never a name; a RelatedPerson's name and contact fields are a
-    third party's, whole, even when they share the patient's surname."""
+    third party's, whole, except a name part the patient shares (their own surname)."""
     kept = []
     for finding in findings:
         segment = document.segment_of(finding.start)
