@@ -11,7 +11,7 @@ import signal
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -33,6 +33,9 @@ from .ingest.demographics import parse_date, split_name
 from .model import Action, Document, Patient
 from .report.json_report import write_atomic
 from .report.progress import ScanProgress
+
+if TYPE_CHECKING:
+    from .formats.csv_journal import CsvOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -144,6 +147,7 @@ class _Scanned:
     decisions: Decisions
     key: bytes
     complete: bool = True
+    csv_map: CsvOptions | None = None  # as given by --csv-map, for apply to read files the same way
 
 
 def _scan_paths(
@@ -230,7 +234,13 @@ def _scan_paths(
     if not result.complete:
         _console(stderr=True).print("[yellow]interrupted:[/] the report covers the files finished so far")
     return _Scanned(
-        result.documents, missing + result.errors, chosen_policy.name, decisions, key, result.complete
+        result.documents,
+        missing + result.errors,
+        chosen_policy.name,
+        decisions,
+        key,
+        result.complete,
+        mapping,
     )
 
 
@@ -510,11 +520,10 @@ def apply_command(
     csv_map: CsvMapOpt = None,
     patients: PatientsOpt = None,
 ) -> None:
-    """Write redacted copies (text and PDF) that pass the leak check, plus a manifest."""
+    """Write redacted copies, each in its own format, that pass the leak check, plus a manifest."""
     from .apply import ApplyError, UnreviewedError, prepare, write_outputs
     from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
-    from .formats.csv_journal import load_mapping
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
         raise _fail("--marker may use only the {category} placeholder")
@@ -545,7 +554,7 @@ def apply_command(
                 unreviewed,
                 FIXED_MARKER if fixed_marker else marker,
                 whole_entries,
-                load_mapping(csv_map) if csv_map else None,
+                scanned.csv_map,
             )
         except (UnreviewedError, ApplyError) as exc:
             err.print(f"[red]error:[/] {escape(document.path)}: {escape(str(exc))}", soft_wrap=True)

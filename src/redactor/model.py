@@ -225,6 +225,11 @@ class Document:
             return None
         return max(1, bisect_right(self.page_starts, offset))
 
+    def first_line(self, entry: Entry) -> tuple[int, int]:
+        """Where a flag about a whole entry goes: its first line (or all of it)."""
+        line_end = self.text.find("\n", entry.start, entry.end)
+        return entry.start, line_end if line_end > entry.start else entry.end
+
     def entry_of(self, offset: int) -> Entry | None:
         for entry in self.entries:
             if entry.start <= offset < entry.end:

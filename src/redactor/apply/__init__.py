@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..formats import module_for
-from ..ingest import IngestError, csv_sidecar, read_structured
+from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
 from ..model import Document
 from ..report.json_report import write_atomic
@@ -55,8 +55,12 @@ def prepare(
     if document.segments or document.format not in ("text", "pdf"):
         module = module_for(source.suffix)
         assert module is not None
-        data = _structured(document, source, redactions, marker, options)
-        secrets = secrets_for(document.text, spans, module.texts(source.read_bytes()))
+        try:
+            original = source.read_bytes()
+        except OSError as exc:
+            raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
+        data = _structured(document, source, original, redactions, marker, options)
+        secrets = secrets_for(document.text, spans, module.texts(original))
         leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
         return Output(document, target, data, redactions, leaks)
     secrets = secrets_for(document.text, spans)
@@ -66,7 +70,8 @@ def prepare(
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
     else:
         try:
-            data = redact_pdf(source.read_bytes(), _per_page(document, redactions))
+            pages = _per_page(document.text, document.page_starts, [(r.start, r.end) for r in redactions])
+            data = redact_pdf(source.read_bytes(), pages)
         except PdfRedactionError as exc:
             raise ApplyError(str(exc)) from None
         leaks = check_pdf(data, secrets)
@@ -74,12 +79,17 @@ def prepare(
 
 
 def _structured(
-    document: Document, source: Path, redactions: list[Redaction], marker: str, options: object
+    document: Document,
+    source: Path,
+    original: bytes,
+    redactions: list[Redaction],
+    marker: str,
+    options: object,
 ) -> bytes:
     """Write each redaction into the field it came from; everything else stays as it was."""
     try:
-        parsed = read_structured(source.suffix, source.read_bytes(), options or csv_sidecar(source))
-    except (IngestError, OSError) as exc:
+        parsed = read_record(source, original, options)
+    except IngestError as exc:
         raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
     if parsed.document.text != document.text:
         raise ApplyError("the file changed since it was scanned; scan it again")
@@ -99,12 +109,7 @@ def _structured(
         target = parsed.fields[index]
         if target.pdf is not None and target.write_bytes is not None:
             text = document.text[document.segments[index].start : document.segments[index].end]
-            pages: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-            texts = text.split(PAGE_BREAK)
-            for start, end, _ in replacements:
-                number = max(1, bisect_right(target.page_starts, start))
-                base = target.page_starts[number - 1]
-                pages.setdefault(number, (texts[number - 1], []))[1].append((start - base, end - base))
+            pages = _per_page(text, target.page_starts, [(start, end) for start, end, _ in replacements])
             try:
                 target.write_bytes(redact_pdf(target.pdf, pages))
             except PdfRedactionError as exc:
@@ -115,14 +120,15 @@ def _structured(
 
 
 def _per_page(
-    document: Document, redactions: list[Redaction]
+    text: str, page_starts: list[int], spans: list[tuple[int, int]]
 ) -> dict[int, tuple[str, list[tuple[int, int]]]]:
+    """Spans in a PDF's page-joined text, as (page text, spans within the page) per page number."""
     pages: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-    texts = document.text.split(PAGE_BREAK)
-    for item in redactions:
-        number = document.page_of(item.start) or 1
-        base = document.page_starts[number - 1]
-        pages.setdefault(number, (texts[number - 1], []))[1].append((item.start - base, item.end - base))
+    texts = text.split(PAGE_BREAK)
+    for start, end in spans:
+        number = max(1, bisect_right(page_starts, start))
+        base = page_starts[number - 1]
+        pages.setdefault(number, (texts[number - 1], []))[1].append((start - base, end - base))
     return pages
 
 

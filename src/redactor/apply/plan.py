@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..formats import splice
 from ..model import Action, Category, Document, Verdict
 
 MARKER_WORDS = {
@@ -122,16 +123,13 @@ def counts(redactions: list[Redaction]) -> dict[str, int]:
 def redact_text(text: str, redactions: list[Redaction], marker: str = DEFAULT_MARKER) -> str:
     """Replace each span by its marker; newlines inside a removed span are kept so
     the rest of the record keeps its line layout."""
-    parts = []
-    cursor = 0
-    for item in redactions:
-        parts.append(text[cursor : item.start])
-        replacement = marker.format(category=item.words)
-        lines = text[item.start : item.end].count("\n")
-        parts.append(replacement + "\n" * lines)
-        cursor = item.end
-    parts.append(text[cursor:])
-    return "".join(parts)
+    return splice(
+        text,
+        [
+            (r.start, r.end, marker.format(category=r.words) + "\n" * text.count("\n", r.start, r.end))
+            for r in redactions
+        ],
+    )
 
 
 def marker_pattern(marker: str) -> re.Pattern[str]:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+import jellyfish
+
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
 
@@ -556,8 +558,6 @@ CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{UP}][{UP}{LOW}'’\-]+")
 def spelt_like(word: str, name: str) -> bool:
     """A misspelling of a name: one or two edits apart, or sounding alike (same
     Soundex code) and mostly the same letters (Jaro-Winkler)."""
-    import jellyfish
-
     if word == name or abs(len(word) - len(name)) > 3:
         return word == name
     distance = jellyfish.damerau_levenshtein_distance(word, name)

@@ -417,13 +417,12 @@ def _withheld(document: Document) -> list[Finding]:
     findings = []
     for entry in document.entries:
         if entry.id in document.withheld_entries:
-            line_end = document.text.find("\n", entry.start, entry.end)
-            end = line_end if line_end > entry.start else entry.end
+            start, end = document.first_line(entry)
             findings.append(
                 Finding(
-                    entry.start,
+                    start,
                     end,
-                    document.text[entry.start : end],
+                    document.text[start:end],
                     Category.SERIOUS_HARM,
                     0.9,
                     "structure/confidential-entry",

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from ..ingest.demographics import parse_date, split_name
 from ..ingest.errors import IngestError
 from ..ingest.structured import TextBuilder
+from ..ingest.text import decode_text
 from ..model import Document, Patient
 from . import Parsed, Replacement, splice
 
@@ -82,14 +84,7 @@ def columns(header: list[str], options: CsvOptions | None) -> dict[str, int]:
 
 
 def read(data: bytes, options: object = None) -> Parsed:
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"not valid UTF-8 (undecodable byte at offset {exc.start}); re-export as UTF-8"
-        ) from None
-    if not raw.strip():
-        raise IngestError("file is empty")
+    raw = decode_text(data).removeprefix("\ufeff")
     try:
         dialect = csv.Sniffer().sniff(raw[:8192], delimiters=DELIMITERS)
         delimiter = dialect.delimiter
@@ -156,8 +151,6 @@ def _entry_key(row: list[str], roles: dict[str, int]) -> tuple[str, ...]:
 
 
 def _iso(value: str) -> str:
-    from ..ingest.demographics import parse_date
-
     if re.match(r"\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     return parse_date(value) or value
@@ -168,21 +161,9 @@ def _patient(body: list[list[str]], roles: dict[str, int]) -> Patient:
     if first is None:
         return Patient()
     nhs = re.sub(r"\D", "", first[roles["patient_nhs_number"]]) if "patient_nhs_number" in roles else ""
-    name = first[roles["patient_name"]].strip() if "patient_name" in roles else ""
-    if "," in name:  # "SURNAME, Forename"
-        surname, _, forenames = (part.strip() for part in name.partition(","))
-    else:
-        words = name.split()
-        title = (
-            words[0] if words and words[0].rstrip(".").lower() in ("mr", "mrs", "ms", "miss", "mx") else None
-        )
-        words = words[1:] if title else words
-        surname, forenames = (words[-1] if words else ""), " ".join(words[:-1])
-    return Patient(
-        forenames=tuple(forenames.split()),
-        surname=surname or None,
-        nhs_number=nhs if len(nhs) == 10 else None,
-    )
+    name = first[roles["patient_name"]] if "patient_name" in roles else ""
+    forenames, surname = split_name(name)  # "SURNAME, Forename" or "Mr Forename Surname"
+    return Patient(forenames=forenames, surname=surname, nhs_number=nhs if len(nhs) == 10 else None)
 
 
 def _dump(rows: list[list[str]], delimiter: str, newline: str, original: bytes) -> bytes:

@@ -46,15 +46,15 @@ def read(data: bytes, options: object = None) -> Parsed:
 
 def _paragraphs(letter: Any) -> Iterator[tuple[str, Any]]:
     seen: set[Any] = set()  # the XML elements themselves: lxml proxies can reuse a freed id()
-    for number, section in enumerate(letter.sections, start=1):
-        for kind in ("header", "first_page_header", "even_page_header"):
-            part = getattr(section, kind)
-            if not part.is_linked_to_previous and part._element not in seen:
-                seen.add(part._element)
-                yield from _blocks(part, f"section {number} {kind.replace('_', ' ')}")
+    yield from _margins(letter, "header", seen)
     yield from _blocks(letter, "body")
+    yield from _margins(letter, "footer", seen)
+
+
+def _margins(letter: Any, which: str, seen: set[Any]) -> Iterator[tuple[str, Any]]:
+    """Every section's own headers (or footers), each once: a linked one is the previous section's."""
     for number, section in enumerate(letter.sections, start=1):
-        for kind in ("footer", "first_page_footer", "even_page_footer"):
+        for kind in (which, f"first_page_{which}", f"even_page_{which}"):
             part = getattr(section, kind)
             if not part.is_linked_to_previous and part._element not in seen:
                 seen.add(part._element)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -202,9 +203,9 @@ class _Reader:
                 if resource["resourceType"] == "List":
                     self._claim(resource, ref, encounter_of, depth=0)
         groups: dict[str, list[dict[str, Any]]] = {}
+        standalone = len(self.resources) == 1  # a Binary fetched on its own is the record
         for resource in self.resources:
             kind = resource["resourceType"]
-            standalone = len(self.resources) == 1  # a Binary fetched on its own is the record
             if (
                 kind in IDENTITY_TYPES
                 and not (kind == "Patient" and resource is not subject)
@@ -214,7 +215,10 @@ class _Reader:
             own = f"{kind}/{resource.get('id')}"
             key = encounter_of.get(id(resource), own)
             group = groups.setdefault(key, [])
-            group.insert(0, resource) if own == key else group.append(resource)
+            if own == key:  # the Encounter leads its consultation
+                group.insert(0, resource)
+            else:
+                group.append(resource)
         yield from groups.items()
 
     def _claim(
@@ -307,7 +311,7 @@ class _Reader:
 
         def write(replacements: list[Replacement]) -> None:
             new = splice(text, replacements)
-            lines = "<br/>".join(_escape(line) for line in new.split("\n"))
+            lines = "<br/>".join(html.escape(line, quote=False) for line in new.split("\n"))
             narrative["div"] = f'<div xmlns="http://www.w3.org/1999/xhtml">{lines}</div>'
 
         self.builder.add(text, where, write)
@@ -320,14 +324,7 @@ class _Reader:
         holder, key = node, "data" if "data" in node else "content"
         if key not in node:  # a url: look for the Binary inside this bundle
             url = str(node.get("url") or "")
-            binary = next(
-                (
-                    r
-                    for r in self.resources
-                    if r["resourceType"] == "Binary" and url.endswith("/" + str(r.get("id")))
-                ),
-                None,
-            )
+            binary = self.by_ref.get("Binary/" + url.rsplit("/", 1)[-1]) if "/" in url else None
             if binary is None:
                 unreadable.append(
                     (
@@ -343,7 +340,7 @@ class _Reader:
         if not isinstance(encoded, str):
             return
         try:
-            raw = base64.b64decode(re.sub(r"\s+", "", encoded), validate=True)  # MIME line breaks allowed
+            raw = _b64decode(encoded)
         except (binascii.Error, ValueError):
             raise IngestError(f"{where}: attachment data is not valid base64") from None
         if content_type.lower().startswith("application/pdf"):
@@ -387,18 +384,19 @@ class _Reader:
 
 def xhtml_text(div: str) -> str:
     """Narrative XHTML as plain text, one line per block or <br/>."""
-    from lxml import html
+    from lxml import html as lxml_html
 
     marked = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|tr|h\d)>", "\n", div)
     try:
-        text = html.fromstring(f"<div>{marked}</div>").text_content()
+        text = lxml_html.fromstring(f"<div>{marked}</div>").text_content()
     except Exception:  # lxml raises several types for broken markup
         text = re.sub(r"<[^>]+>", " ", marked)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _b64decode(encoded: str) -> bytes:
+    """Attachment data; MIME-style line breaks are allowed, nothing else."""
+    return base64.b64decode(re.sub(r"\s+", "", encoded), validate=True)
 
 
 def _refs(value: Any) -> Iterator[str]:
@@ -489,42 +487,28 @@ def texts(data: bytes) -> str:
     """Every string in an output, attachments decoded, for the leak check. Only
     URIs (code systems, profiles, server addresses) are left out: "info" in
     http://snomed.info/sct is not a redacted word surviving."""
-    root = json.loads(data.decode("utf-8"))
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, str) and not URI.match(node):
-            out.append(node)
-
-    walk(root)
-    out.extend(_attachments(root))
-    return "\n".join(out)
-
-
-def _attachments(root: Any) -> Iterator[str]:
     from ..apply.leaks import pdf_places
 
-    stack = [root]
+    out: list[str] = []
+    stack: list[Any] = [json.loads(data.decode("utf-8"))]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
+        elif isinstance(node, str):
+            if not URI.match(node):
+                out.append(node)
         elif isinstance(node, dict):
             stack.extend(node.values())
             content_type = str(node.get("contentType") or "")
             for key in ("data", "content"):
                 if isinstance(node.get(key), str) and content_type:
                     try:
-                        raw = base64.b64decode(re.sub(r"\s+", "", node[key]), validate=True)
+                        raw = _b64decode(node[key])
                     except (binascii.Error, ValueError):
                         continue
                     if content_type.lower().startswith("application/pdf"):
-                        yield from pdf_places(raw).values()
+                        out.extend(pdf_places(raw).values())
                     else:
-                        yield raw.decode("utf-8", "replace")
+                        out.append(raw.decode("utf-8", "replace"))
+    return "\n".join(out)

@@ -100,7 +100,7 @@ def load_document(source: InputFile, options: object = None) -> Document:
         raise IngestError(f"cannot read file ({exc.strerror or type(exc).__name__})") from None
     digest = hashlib.sha256(data).hexdigest()
     if kind == "structured":
-        document = read_structured(source.path.suffix, data, options or csv_sidecar(source.path)).document
+        document = read_record(source.path, data, options).document
         document.path, document.sha256 = source.shown_as, digest
         _record_status(document)
         return document
@@ -134,6 +134,12 @@ def csv_sidecar(path: Path) -> object:
         return load_mapping(mapping)
     except ValueError as exc:
         raise IngestError(str(exc)) from None
+
+
+def read_record(path: Path, data: bytes, options: object = None) -> Parsed:
+    """A structured file as scan and apply both read it: a CSV without a mapping given
+    uses its own sidecar."""
+    return read_structured(path.suffix, data, options or csv_sidecar(path))
 
 
 def read_structured(suffix: str, data: bytes, options: object = None) -> Parsed:

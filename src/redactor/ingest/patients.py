@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..model import Document, Patient
-from .demographics import parse_date
+from .demographics import parse_date, split_name
 
 COLUMNS = {
     "nhs_number": ("nhsnumber", "nhsno", "nhs"),
@@ -28,16 +29,17 @@ COLUMNS = {
 
 @dataclass(frozen=True)
 class PatientList:
-    by_key: tuple[tuple[str, Patient], ...]
+    by_key: tuple[tuple[str, Patient], ...]  # ("nhs:9990001234" or "file:name.xml", patient)
+
+    @cached_property
+    def _index(self) -> dict[str, Patient]:
+        return dict(self.by_key)  # built once, not once per record
 
     def find(self, document: Document) -> Patient | None:
-        index = dict(self.by_key)
         nhs = document.patient.nhs_number
-        return (
-            index.get(f"nhs:{nhs}")
-            if nhs and f"nhs:{nhs}" in index
-            else index.get(f"file:{Path(document.path).name}")
-        )
+        if nhs and f"nhs:{nhs}" in self._index:
+            return self._index[f"nhs:{nhs}"]
+        return self._index.get(f"file:{Path(document.path).name}")
 
 
 def load_patient_list(path: Path) -> PatientList:
@@ -56,17 +58,21 @@ def load_patient_list(path: Path) -> PatientList:
         raise ValueError(f"{path}: the patient list needs a name column and an NHS number or file column")
     entries = []
     for row in rows:
-        words = (row.get(column["name"]) or "").split()
+
+        def cell(role: str, row: dict[str, str] = row) -> str:
+            header = column[role]
+            return (row.get(header) or "").strip() if header else ""
+
+        forenames, surname = split_name(cell("name"))
         patient = Patient(
-            forenames=tuple(words[:-1]),
-            surname=words[-1] if words else None,
-            dob=parse_date(row.get(column["dob"] or "", "") or ""),
-            address=(row.get(column["address"] or "") or None),
-            postcode=(row.get(column["postcode"] or "") or None),
+            forenames=forenames,
+            surname=surname,
+            dob=parse_date(cell("dob")),
+            address=cell("address") or None,
+            postcode=cell("postcode") or None,
         )
-        nhs = re.sub(r"\D", "", row.get(column["nhs_number"] or "", "") or "")
-        if nhs:
+        if nhs := re.sub(r"\D", "", cell("nhs_number")):
             entries.append((f"nhs:{nhs}", patient))
-        if column["file"] and row.get(column["file"]):
-            entries.append((f"file:{Path(row[column['file']]).name}", patient))
+        if file := cell("file"):
+            entries.append((f"file:{Path(file).name}", patient))
     return PatientList(tuple(entries))

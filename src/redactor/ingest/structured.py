@@ -62,19 +62,15 @@ class TextBuilder:
             self._append(FIELD_SEPARATOR if in_entry else ENTRY_SEPARATOR)
         start = self.length
         self._append(value)
-        entry = self._entry[0] if self._entry else None
-        segment = Segment(start, self.length, where, entry, code, kind)
+        segment = Segment(start, self.length, where, self.current_entry, code, kind)
         self.segments.append(segment)
         self.fields.append(Field(write))
         return segment
 
     def add_code(self, code: str, where: str, shown_by: Segment | None) -> None:
         """A coded item; its finding goes on the text that shows it, else on its entry."""
-        entry = self._entry[0] if self._entry else None
-        if shown_by is not None:
-            self.coded.append(CodedItem(code, shown_by.start, shown_by.end, where, entry))
-        else:
-            self.coded.append(CodedItem(code, -1, -1, where, entry))
+        start, end = (shown_by.start, shown_by.end) if shown_by is not None else (-1, -1)
+        self.coded.append(CodedItem(code, start, end, where, self.current_entry))
 
     def _append(self, text: str) -> None:
         self.parts.append(text)
@@ -105,9 +101,5 @@ def place_unreadable(document: Document, notes: list[tuple[str | None, str]]) ->
     out = []
     for entry_id, reason in notes:
         entry = entries.get(entry_id or "")
-        if entry is None:
-            out.append((0, 0, reason))
-        else:
-            line_end = document.text.find("\n", entry.start, entry.end)
-            out.append((entry.start, line_end if line_end != -1 else entry.end, reason))
+        out.append((*(document.first_line(entry) if entry else (0, 0)), reason))
     return out
