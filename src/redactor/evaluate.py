@@ -23,6 +23,10 @@ from .model import ACTION_RANK, Action, Category
 
 KEEP = {"PATIENT_IDENTIFIER", "PROFESSIONAL"}
 THIRD_PARTY = {"THIRD_PARTY_NAME", "THIRD_PARTY_IDENTIFIER"}
+# Share of a gold span's characters that flags must cover for `recall_covered`: a name
+# with a letter left showing is not redacted; a passage is held if most of it is.
+COVERED_WORDS = 0.9
+COVERED_PASSAGE = 0.5
 VERDICT = {Action.REDACT: "hide", Action.REVIEW: "review", Action.KEEP: "show"}
 
 
@@ -64,7 +68,10 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
     found_any: Counter[str] = Counter()
+    found_covered: Counter[str] = Counter()
     flags = correct_flags = keep_total = keep_flagged = 0
+    words = false_names = clean_words = clean_flags = 0
+    held_needed = held_caught = shown_needed = shown_held = 0
     entries = entries_right = 0
     sensitive_docs = sensitive_flagged = clean_docs = clean_unflagged = 0
     missing: list[str] = []
@@ -96,9 +103,15 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
                 )
             if hits:
                 found_any[category] += 1
+            need = COVERED_WORDS if category in THIRD_PARTY else COVERED_PASSAGE
+            found_covered[category] += _coverage(span, [f for f in hits if f["category"] in accept]) >= need
         for flag in flagged:
             flags += 1
             correct_flags += any(_overlaps(flag, s) for s in sensitive)
+            false_names += flag["category"] == "THIRD_PARTY_NAME" and not any(
+                _overlaps(flag, s) for s in sensitive if s["category"] in THIRD_PARTY
+            )
+        words += int(gold.get("words") or 0)
         for span in spans:
             if span["category"] in KEEP:
                 keep_total += 1
@@ -112,12 +125,20 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
             )
             entries += 1
             entries_right += entry["verdict"] == VERDICT[strongest]
+            if strongest is Action.KEEP:
+                shown_needed += 1
+                shown_held += entry["verdict"] != "show"
+            else:
+                held_needed += 1
+                held_caught += entry["verdict"] != "show"
         if sensitive:
             sensitive_docs += 1
             sensitive_flagged += bool(flagged)
         else:
             clean_docs += 1
             clean_unflagged += not flagged
+            clean_words += int(gold.get("words") or 0)
+            clean_flags += len(flagged)
     if missing:
         raise EvaluationError(f"{len(missing)} gold records are not in the report (first: {missing[0]})")
     tp_total = total["THIRD_PARTY_NAME"] + total["THIRD_PARTY_IDENTIFIER"]
@@ -126,6 +147,11 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         "documents": sensitive_docs + clean_docs,
         "recall": {c: _ratio(found[c], total[c]) for c in sorted(total)},
         "recall_any_flag": {c: _ratio(found_any[c], total[c]) for c in sorted(total)},
+        # names and identifiers >= 90% of their characters flagged, passages >= 50%
+        "recall_covered": {c: _ratio(found_covered[c], total[c]) for c in sorted(total)},
+        "third_party_names_and_identifiers_recall_covered": _ratio(
+            found_covered["THIRD_PARTY_NAME"] + found_covered["THIRD_PARTY_IDENTIFIER"], tp_total
+        ),
         "gold_spans": dict(sorted(total.items())),
         "third_party_names_and_identifiers_recall": _ratio(tp_found, tp_total),
         "flag_precision": _ratio(correct_flags, flags),
@@ -134,12 +160,31 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         "keep_mentions_wrongly_flagged": _ratio(keep_flagged, keep_total),
         "entries_correctly_triaged": _ratio(entries_right, entries),
         "entries": entries,
+        "entries_held_when_needed": _ratio(held_caught, held_needed),
+        "entries_wrongly_held": _ratio(shown_held, shown_needed),
+        "words": words,
+        "false_names_per_10k_words": round(false_names * 10_000 / words, 1) if words else None,
+        "flags_per_1k_words_on_clean_documents": round(clean_flags * 1000 / clean_words, 2)
+        if clean_words
+        else None,
         "documents_needing_review_flagged": _ratio(sensitive_flagged, sensitive_docs),
         "clean_documents_without_flags": _ratio(clean_unflagged, clean_docs),
         "clean_documents": clean_docs,
         "enhanced_review_status_correct": _ratio(enhanced_right, enhanced_total),
         "misses": misses,
     }
+
+
+def _coverage(span: dict, flags: list[dict]) -> float:  # type: ignore[type-arg]
+    """Share of the span's characters that the flags cover."""
+    covered = 0
+    position = span["start"]
+    for flag in sorted(flags, key=lambda f: f["start"]):
+        start, end = max(position, flag["start"]), min(span["end"], flag["end"])
+        if end > start:
+            covered += end - start
+            position = end
+    return covered / max(1, span["end"] - span["start"])
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -152,10 +197,18 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
     table.add_column("value", justify="right")
     table.add_column("gold spans", justify="right")
     recall = scores["recall"]
+    covered = scores["recall_covered"]
     for category, value in recall.items():  # type: ignore[attr-defined]
         table.add_row(f"recall {category}", _fmt(value), str(scores["gold_spans"][category]))  # type: ignore[index]
+        need = "90%" if category in THIRD_PARTY else "50%"
+        table.add_row(f"  {need} of its characters flagged", _fmt(covered[category]), "")  # type: ignore[index]
     table.add_row(
         "recall third-party names + identifiers", _fmt(scores["third_party_names_and_identifiers_recall"]), ""
+    )
+    table.add_row(
+        "  90% of their characters flagged",
+        _fmt(scores["third_party_names_and_identifiers_recall_covered"]),
+        "",
     )
     table.add_row("flag precision", _fmt(scores["flag_precision"]), f"{scores['flags']} flags")
     table.add_row(
@@ -166,6 +219,8 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
     table.add_row(
         "entries correctly triaged", _fmt(scores["entries_correctly_triaged"]), f"{scores['entries']} entries"
     )
+    table.add_row("entries needing hide or review held", _fmt(scores["entries_held_when_needed"]), "")
+    table.add_row("entries with nothing to hold that were held", _fmt(scores["entries_wrongly_held"]), "")
     table.add_row(
         "documents needing review that were flagged", _fmt(scores["documents_needing_review_flagged"]), ""
     )
@@ -174,6 +229,12 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
         _fmt(scores["clean_documents_without_flags"]),
         f"{scores['clean_documents']} clean",
     )
+    table.add_row(
+        "flags per 1,000 words on clean documents",
+        _fmt(scores["flags_per_1k_words_on_clean_documents"]),
+        f"{scores['words']} words",
+    )
+    table.add_row("false names per 10,000 words", _fmt(scores["false_names_per_10k_words"]), "")
     table.add_row("records' enhanced-review status right", _fmt(scores["enhanced_review_status_correct"]), "")
     console.print(table)
 
