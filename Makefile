@@ -13,7 +13,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/redactor eval out/demo-report.json fixtures/gold
 
 test: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests benchmarks fixtures
+	$(VENV)/bin/ruff check src tests benchmarks fixtures recipes
 	$(PY) -m pytest
 
 .PHONY: demo test

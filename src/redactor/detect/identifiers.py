@@ -118,9 +118,11 @@ class IdentifierFinder:
     def __init__(self, nlp: Language, config: dict[str, object]) -> None:
         self.analyzer, self.engine = build_analyzer(nlp, config)
 
-    def find(self, doc: Doc, offset: int = 0) -> list[IdentifierHit]:
+    def find(self, doc: Doc, offset: int = 0, text: str | None = None) -> list[IdentifierHit]:
+        """Hits in `text` (the doc's own text unless a same-length original is given:
+        the doc may be a truecased view, and patterns read the record as written)."""
         results = self.analyzer.analyze(
-            text=doc.text,
+            text=doc.text if text is None else text,
             language="en",
             nlp_artifacts=self.engine.artifacts(doc),
             return_decision_process=True,

@@ -45,8 +45,11 @@ class LexiconMatcher:
             else None
         )
 
-    def match(self, doc: Doc, offset: int = 0) -> list[Hit]:
-        """Hits in `doc`, with character offsets shifted by `offset` (for chunked text)."""
+    def match(self, doc: Doc, offset: int = 0, text: str | None = None) -> list[Hit]:
+        """Hits in `doc`, with character offsets shifted by `offset` (for chunked text).
+        `text` is the record as written when the doc is a truecased view of the same
+        length: acronyms ("CP", "MARAC") and patterns are matched on what was written."""
+        text = doc.text if text is None else text
         hits: list[Hit] = []
         vocab = doc.vocab.strings
         # Exports wrap lines mid-phrase ("strategy\n    meeting"). spaCy keeps the
@@ -54,8 +57,9 @@ class LexiconMatcher:
         # matched on a copy of the doc without whitespace tokens, mapped back after.
         columns = doc.to_array([ORTH, IDX, IS_SPACE])
         kept = columns[columns[:, 2] == 0]  # one array pass, no Token objects
-        words = [vocab[int(orth)] for orth in kept[:, 0]]
         starts = kept[:, 1].tolist()
+        lengths = [len(vocab[int(orth)]) for orth in kept[:, 0]]
+        words = [text[start : start + length] for start, length in zip(starts, lengths, strict=True)]
         compact = Doc(doc.vocab, words=words) if len(words) < len(doc) else doc
         for matcher in (self.any_case, self.as_written):
             for match_id, start, end in matcher(compact):
@@ -67,7 +71,6 @@ class LexiconMatcher:
                     )
                 )
         if self.regex is not None:
-            text = doc.text
             for found in self.regex.finditer(text):
                 if found.start() == found.end():
                     continue

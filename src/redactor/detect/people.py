@@ -22,14 +22,15 @@ import jellyfish
 
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
+from .truecase import Vocabulary
 
 # Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
-NAME_WORD = rf"(?:Ma?c[{UP}][{LOW}]+|O'[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|'[{UP}][{LOW}]+)?)"
+NAME_WORD = rf"(?:Ma?c[{UP}][{LOW}]+|O['’][{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?)"
 SURNAME_WORD = (
-    rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O'[{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|'[{UP}][{LOW}]+)?"
-    rf"|[{UP}]{{2,}}(?:['\-][{UP}]+)?)"
+    rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O['’][{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?"
+    rf"|[{UP}]{{2,}}(?:['’\-][{UP}]+)?)"
 )
 NAME = rf"(?:{NAME_WORD}|[{UP}]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
@@ -43,7 +44,17 @@ AGE_AFTER = re.compile(
     r"|,[ \t]*(?:aged[ \t]+)?\d{1,2}[ \t]*(?:yrs?|years?|y/?o)\b)",
     re.I,
 )
-NER_SEPARATOR = re.compile(r"[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
+# What may stand between a relation word and its name: "daughter-Krissy", "son ,Dave,",
+# "wife(?) Joellen", "SISTER,CARROLL", "social-> dtr Rita", "proxy is granddaughter: Irene".
+JOIN = r"(?:[ \t]*(?:\(\?\)|[-–—:,(>=/]){1,4}[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
+# A list of names hanging off one relation word: "Sons Smokey, Morris and Roger".
+COORDINATED = re.compile(
+    rf"(?:[ \t]*[,&+/][ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+)
+# A name continued on the next line ("his partner, Beatrix" / "Quennell, attended").
+WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
+PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)\)")
+NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
@@ -75,6 +86,7 @@ class PeopleJudge:
 
     def __init__(self, people: People, staff: Iterable[str] = ()) -> None:
         self.people = people
+        self.vocabulary = Vocabulary.from_people(people)
         relation = alternation(people.relations, suffix="s?")
         role_any_case = alternation(people.professional_words)
         role_acronyms = alternation(people.professional_acronyms)
@@ -93,7 +105,7 @@ class PeopleJudge:
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
-            rf"(?:'s)?[ \t]*(?:\(|,|:|-|–)?[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
+            rf"(?i:-in-law)?(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
         )
         self.relation_after = re.compile(
             rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
@@ -101,18 +113,23 @@ class PeopleJudge:
             rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
-        self.anchored = re.compile(
-            rf"(?P<rel>\b(?i:{relation}))(?:'s)?(?:[ \t]*(?:\(|,|:|-|–)[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
-            rf"(?P<name>{NAME})"
-        )
-        self.courtesy = re.compile(
-            rf"\b(?P<title>{COURTESY})[ \t]+(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+        self.anchored = re.compile(rf"(?P<rel>\b(?i:{relation}))(?i:-in-law)?(?:'s)?{JOIN}(?P<name>{NAME})")
+        self.relation_word = re.compile(rf"\b(?i:{relation})\b")
+        self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
+            rf"\b(?P<title>{COURTESY})(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
         )
         self.role_titled = re.compile(
-            rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Midwife|SW|HV|PC|DC|DS|DI|CPN|ANP|HCA)\.?[ \t]+"
+            rf"\b(?:Drs|Dr['’]s|Dr|Doctor|Prof|Professor|Nurse|Sister|Midwife|SW|HV|PC|DC|DS|DI|CPN|ANP|HCA|NP)\.?[ \t]+"
             rf"(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
         )
-        self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD}){{0,2}})")
+        # "Helen from case management", "Jo from the school nursing team": in role.
+        self.from_organisation = re.compile(
+            rf"^[ \t]+(?i:from)[ \t]+(?i:the[ \t]+)?(?:[A-Za-z&]+[ \t]+){{0,3}}?"
+            rf"(?:(?i:{role_any_case}|team|services?|department|dept|management|"
+            rf"unit|clinic|hospice|agency|council|surgery|practice|pharmacy|ward|speech|physio\w*)\b|\b(?:{role_acronyms})\b)"
+        )
+        # "Robert V. Degiorgio": a middle initial inside the name
+        self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ](?:[{UP}]\.[ ])?{SURNAME_WORD}){{0,2}})")
         self.staff = [_name_tokens(s) for s in staff if s.strip()]
         self.person_verb = re.compile(rf"[ \t]+{alternation(people.info_verbs)}\b", re.IGNORECASE)
 
@@ -139,17 +156,39 @@ class PeopleJudge:
                 piece_start = cut.end()
             add(piece_start, end, "ner")
         for match in self.anchored.finditer(text):
-            shouted = match.group("rel").isupper() and match.group("name").isupper()  # "WITH PARTNER PRESENT"
-            if not shouted and not _nursing_title(text, match.start("rel"), match.group("rel")):
-                add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
+            relation = match.group("rel").lower()
+            if _nursing_title(text, match.start("rel"), match.group("rel")) or not self._may_be_name(
+                match.group("name")
+            ):
+                continue  # "our CNS, Sister Julie", "with partner Present"
+            add(match.start("name"), match.end("name"), "relation", relation=relation)
+            position = match.end("name")
+            while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
+                add(more.start("name"), more.end("name"), "relation", relation=relation)
+                position = more.end()
+        for match in PAREN_NAME.finditer(text):  # "a partner she met online (Luca)"
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            relation = self.relation_word.search(text, max(line_start, match.start() - 60), match.start())
+            if relation and self._may_be_name(match.group("name")):
+                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
         for match in self.role_titled.finditer(text):
             add(match.start("name"), match.end("name"), "role")
+            position = match.end("name")  # "Drs Ferullo and Saeed" (not "Dr Shah and Andy")
+            plural = text[match.start() : match.start("name")].lower().startswith(("drs", "dr's", "dr’s"))
+            while plural and (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
+                add(more.start("name"), more.end("name"), "role")
+                position = more.end()
         for match in self.capitalised.finditer(text):
-            first = match.group("name").split()[0].lower()
-            if first in self.people.forenames or (
-                first in self.people.ambiguous_forenames and len(match.group("name").split()) > 1
+            words = match.group("name").split()
+            first = words[0].lower()
+            # A common first name is a name on its own; a rarer one ("Kenya", "Thu") or an
+            # everyday word ("Will", "Grace") only with a surname beside it.
+            if (
+                first in self.people.common_forenames
+                or (len(words) > 1 and (first in self.people.forenames or first in self.people.ambiguous_forenames))
+                or (self._rare_forename(first) and not SENTENCE_START.search(text, max(0, match.start() - 20), match.start()))
             ):
                 add(match.start(), match.end(), "forename")
             line_end = text.find("\n", match.end())
@@ -159,14 +198,51 @@ class PeopleJudge:
             if AGE_AFTER.match(after):
                 add(match.start(), match.end(), "age")  # "Tobi (he's 9)", "Ebuka, 7 yrs"
             relation = self.relation_after.match(after)
-            if relation:  # "Chinedu OKONKWO (husband)", "Tunde, her brother"
+            if relation and self._may_be_name(match.group("name")):  # "Chinedu OKONKWO (husband)"
                 rel = next(g for g in relation.groups() if g)
                 add(match.start(), match.end(), "relation", relation=rel.lower())
         for match in NAME_SHAPE.finditer(text):
             words = match.group().lower().split()
             if not any(w in self.people.not_names for w in words):
                 add(match.start(), match.end(), "name-shape")
-        return self._merge(list(found.values()))
+        return [self._unwrap(text, c) for c in self._merge(list(found.values()))]
+
+    def _rare_forename(self, word: str) -> bool:
+        """A gazetteer first name that is no English, clinical or place word ("Suzette"):
+        a name when written capitalised mid-sentence ("ask to page Suzette")."""
+        people = self.people
+        return (
+            word in people.forenames
+            and word not in people.proper_nouns
+            and word not in people.english
+            and word not in people.clinical
+        )
+
+    def _may_be_name(self, name: str) -> bool:
+        """The first word after a relation word can be a name: not a grammatical,
+        reporting, clinical or everyday word ("with partner present", "mum smokes",
+        "wife said"), unless the forename gazetteer knows it ("son Bill")."""
+        written = [w.strip("'’.") for w in name.split()]
+        if written[0].lower() in COURTESY_WORDS and len(written) > 1:
+            written.pop(0)  # "Partner: Mr Tomasz Nowak"
+        first = written[0].lower()
+        if first in COURTESY_WORDS:
+            return False
+        # "Son, Ed, was updated": a first name written as one, though "ED" is an abbreviation
+        if written[0].istitle() and first in self.people.forenames | self.people.ambiguous_forenames:
+            return first not in self.vocabulary.function_words
+        return self.vocabulary.anchored_name(first)
+
+    def _unwrap(self, text: str, candidate: Candidate) -> Candidate:
+        """A first name at the end of a line whose surname starts the next one."""
+        wrapped = WRAPPED_SURNAME.match(text, candidate.end)
+        word = text[candidate.start : candidate.end].lower()
+        if wrapped and (word in self.people.forenames or word in self.people.ambiguous_forenames):
+            surname = wrapped.group("name").lower()
+            people = self.people
+            if not (surname in people.english or surname in people.clinical or surname in people.function_words):
+                candidate.end = wrapped.end("name")
+        return candidate
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop relation words, titles and stray punctuation from a candidate's edges."""
@@ -202,6 +278,9 @@ class PeopleJudge:
         if not words:
             return start, start
         new_start = start + words[0].start()
+        head, dash, _ = words[0].group().partition("-")
+        if dash and strip(head) in self.people.relations:
+            new_start += len(head) + 1  # "daughter-Krissy" as the language model reads it
         new_end = start + words[-1].end()
         while new_end > new_start and text[new_end - 1] in ".,;:)'\"’":
             if text[new_end - 1] in "'’" or text[new_end - 2 : new_end] in ("'s", "’s"):
@@ -259,7 +338,13 @@ class PeopleJudge:
             tokens = _name_tokens(text[candidate.start : candidate.end])
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
-            titled = (candidate.title.lower().strip("."), tokens[-1]) if candidate.title else None
+            # "Mrs Adeyemi" again is the same person, unless the surname is the patient's
+            # own (the patient and her daughter-in-law are both "Mrs Shuttleworth").
+            titled = (
+                (candidate.title.lower().strip("."), tokens[-1])
+                if candidate.title and tokens[-1] not in patient_tokens
+                else None
+            )
             judgement = titled_registry.get(titled) if titled else None  # "Mrs Adeyemi" again
             if judgement is None:
                 judgement = self._judge_one(
@@ -313,7 +398,7 @@ class PeopleJudge:
         findings.extend(
             self._known_mentions(text, findings, known_third - professional_tokens, patient_tokens)
         )
-        return findings
+        return [_with_courtesy_title(text, f) for f in findings]
 
     def _known_mentions(
         self, text: str, findings: list[Finding], known: set[str], patient_tokens: set[str]
@@ -349,8 +434,9 @@ class PeopleJudge:
 
     def _not_a_name(self, text: str, candidate: Candidate, tokens: list[str]) -> bool:
         not_names = self.people.not_names
-        if all(t in not_names for t in tokens):
-            return True
+        written = text[candidate.start : candidate.end]
+        if all(t in not_names for t in tokens) and not ("relation" in candidate.evidence and written.istitle()):
+            return True  # "ED", "Obs"; but "Son, Ed, was updated"
         titled = candidate.title is not None and candidate.title.lower().strip(".") in COURTESY_WORDS
         if (tokens[-1] in self.people.place_words and not titled) or (
             tokens[-1] in not_names and "relation" not in candidate.evidence
@@ -375,12 +461,25 @@ class PeopleJudge:
             ) in self.people.place_words:
                 return True
         before = text[max(0, candidate.start - 12) : candidate.start]
-        if re.search(r"\b(?:St|Saint)\.?[ \t]+$", before):
-            return True
+        if re.search(r"\b(?:St|Saint|Royal)\.?[ \t]+$", before) or (len(tokens) > 1 and tokens[0] == "royal"):
+            return True  # "St Anne's", "Royal Alexandra Children's Hospital"
         if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
             return True
         if EPONYM_AFTER.match(text, candidate.end):
             return True  # "Gilbert's syndrome", "Baker's cyst"
+        if (
+            candidate.evidence <= {"ner", "forename"}
+            and re.match(r"['’]s\b", text[candidate.end : candidate.end + 3])
+            and HEDGED_EPONYM.search(text, max(0, candidate.start - 30), candidate.start)
+        ):
+            return True  # "likely Gilbert's, no action"
+        # Without a relation word, title, role or age beside it, a clinical word is
+        # never a name ("Pt", "Albuterol MDI", "FOLEY"), nor are everyday words no
+        # forename list knows ("Last ABG", "Felt", "Multiple").
+        if not candidate.evidence & {"relation", "title", "role", "age"} and self._everyday(
+            text[candidate.start : candidate.end].split()
+        ):
+            return True
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
         strong = candidate.evidence & {"relation", "title", "role", "name-shape", "age"}
@@ -394,6 +493,20 @@ class PeopleJudge:
             if tokens[0] not in self.people.forenames and not self.person_verb.match(text, candidate.end):
                 return True
         return False
+
+    def _everyday(self, words: list[str]) -> bool:
+        """Clinical or everyday words. A first name written as one ("Ada", "Ed") is
+        not taken for the abbreviation it shares letters with ("ADA diet", "ED")."""
+        people = self.people
+        tokens = [w.strip(".,;:()'\"’").lower().removesuffix("'s") for w in words]
+        for word, token in zip(words, tokens, strict=True):
+            named = token in people.forenames or token in people.ambiguous_forenames
+            if token in people.clinical and not (named and word[:1].isupper() and not word.isupper()):
+                return True
+        return all(
+            t in people.english and t not in people.forenames and t not in people.ambiguous_forenames
+            for t in tokens
+        )
 
     def _judge_one(
         self,
@@ -415,11 +528,13 @@ class PeopleJudge:
             line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
         after = text[candidate.end : line_end if line_end != -1 else len(text)][:80].replace("\n", " ")
         relation = candidate.relation
-        if relation is None:
+        written = text[candidate.start : candidate.end]
+        if relation is None and (candidate.evidence - {"role"} or self._may_be_name(written)):
+            # "Children's Social Care": a relation word before everyday words makes no name
             match = self.relation_before.search(before)
             if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
-        if relation is None:
+        if relation is None and self._may_be_name(written):
             match = self.relation_after.match(after)
             if match:
                 relation = next(g for g in match.groups() if g).lower()
@@ -431,8 +546,12 @@ class PeopleJudge:
                 "people/patient-address",
                 "part of the patient's own address in the record's demographics",
             )
+        # The patient's name, with a middle name the header left out ("Eileen Mary HOLDSWORTH").
+        patients = set(tokens) <= patient_tokens or (
+            len(tokens) > 2 and tokens[0] in patient_tokens and tokens[-1] in patient_tokens
+        )
         if (
-            set(tokens) <= patient_tokens
+            patients
             and (relation is None or _forename_shared(tokens, patient_tokens))
             and not _other_gender(candidate.title, patient_title)
         ):
@@ -448,6 +567,8 @@ class PeopleJudge:
             self.role_before.search(before)
             or self.agency_before.search(before)
             or self.role_after.match(after)
+            or self.from_organisation.match(after)
+            or ("role" in candidate.evidence and relation is None)
         )
         # An age after a name ("Kyle ROURKE, 19,") marks a lay person, not a role holder.
         if professional_role and relation is None and "age" not in candidate.evidence:
@@ -514,8 +635,8 @@ class PeopleJudge:
             if any(s <= match.start() < e for s, e in covered):
                 continue
             word = match.group()
-            if not word[0].isupper():
-                continue  # "will", "mark" as words, "grace period": names are capitalised
+            if not word[0].isupper() and (word.lower() in self.people.english or word.lower() in self.people.clinical):
+                continue  # "will", "mark" as words, "grace period"; "milovan" is a name in any case
             first = registry[word.lower()]
             extra.append(
                 _finding(
@@ -534,10 +655,15 @@ class PeopleJudge:
 
 
 EPONYM_AFTER = re.compile(
-    r"['’]s[ \t]+(?:syndrome|disease|cyst|palsy|sign|test|phenomenon|contracture|oesophagus|lymphoma|"
-    r"formula|classification|score|criteria|competen\w*|ulcer|node)",
+    r"(?:[ \t]+(?:guidelines?|guidance|competen\w*|criteria|knife|frame|procedure|manoeuvre|wing|summary|card|envelope)\b"
+    r"|['’]s[ \t]+(?:syndrome|disease|cyst|palsy|sign|test|phenomenon|contracture|oesophagus|lymphoma|"
+    r"formula|classification|score|criteria|competen\w*|ulcer|node))",
     re.IGNORECASE,
 )
+
+
+SENTENCE_START = re.compile(r"(?:^|[.!?:;(\-–]|\n)[ \t]*$")
+HEDGED_EPONYM = re.compile(r"\b(?:likely|probable|possible|probably|query|suspected|c/w|consistent with|\?)[ \t]*$", re.I)
 
 
 KNOWN_THIRD_PARTY = Judgement(
@@ -621,6 +747,20 @@ def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
         if tokens == known:
             return True
     return False
+
+
+COURTESY_BEFORE = re.compile(rf"\b{COURTESY}[ \t]*\n?[ \t]*$", re.IGNORECASE)
+
+
+def _with_courtesy_title(text: str, finding: Finding) -> Finding:
+    """A third party's name is redacted with its title: "[REDACTED]", not "Mrs [REDACTED]",
+    which would still say who among the family is meant."""
+    if finding.category is not Category.THIRD_PARTY_NAME:
+        return finding
+    title = COURTESY_BEFORE.search(text, max(0, finding.start - 10), finding.start)
+    if title is None:
+        return finding
+    return finding.with_(start=title.start(), text=text[title.start() : finding.end])
 
 
 def _finding(text: str, start: int, end: int, judgement: Judgement) -> Finding:

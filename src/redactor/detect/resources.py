@@ -52,6 +52,13 @@ class People:
     info_verbs: tuple[str, ...] = ()
     place_words: frozenset[str] = frozenset()
     agencies: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()  # gazetteer
+    common_forenames: frozenset[str] = frozenset()  # a name on its own, capitalised
+    proper_nouns: frozenset[str] = frozenset()  # "Kenya", "Chelsea": places as well as names
+    english: frozenset[str] = frozenset()  # common English words: the safe-list
+    common_english: frozenset[str] = frozenset()  # the most common of them ("will", "grace")
+    clinical: frozenset[str] = frozenset()  # clinical abbreviations, terms and drugs
+    function_words: frozenset[str] = frozenset()  # "will", "may", "in": never a name after "son"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +190,21 @@ def load_people(folder: Path) -> People:
     words, acronyms = set(), set()
     for term in read_word_list(folder / "professionals.txt"):
         (acronyms if term.isupper() else words).add(term if term.isupper() else term.lower())
-    forenames, ambiguous = set(), set()
+    forenames, ambiguous = set(read_word_list(folder / "forename_gazetteer.txt")), set()
+    common = set(read_word_list(folder / "forename_common.txt"))
     for line in read_word_list(folder / "forenames.txt"):
         if line.startswith("ambiguous:"):
             ambiguous.add(line.split(":", 1)[1].strip().lower())
         else:
-            forenames.add(line.lower())
+            common.add(line.lower())
+    forenames |= common
+    english = frozenset(read_word_list(folder / "english_words.txt"))
+    clinical = frozenset(w.lower() for w in read_word_list(folder / "clinical_terms.txt"))
+    # A first name that is also a common everyday word ("Will", "Grace", "Bill") or a
+    # clinical term needs more than the gazetteer: a relation word, a title or a
+    # surname beside it. Rarer words ("John", "Harry") are names when capitalised.
+    common_english = frozenset(read_word_list(folder / "english_common.txt"))
+    ambiguous |= {name for name in forenames if name in common_english or name in clinical}
     return People(
         relations=relations,
         professional_words=frozenset(words),
@@ -199,6 +215,13 @@ def load_people(folder: Path) -> People:
         info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
         place_words=frozenset(w.lower() for w in read_word_list(folder / "place_words.txt")),
         agencies=frozenset(w.lower() for w in read_word_list(folder / "agencies.txt")),
+        surnames=frozenset(read_word_list(folder / "surname_gazetteer.txt")),
+        common_forenames=frozenset(common - ambiguous),
+        proper_nouns=frozenset(read_word_list(folder / "proper_nouns.txt")),
+        english=english,
+        common_english=common_english,
+        clinical=clinical,
+        function_words=frozenset(read_word_list(folder / "function_words.txt")),
     )
 
 

@@ -136,9 +136,10 @@ class _Reader:
         self.builder = TextBuilder()
         self.fields: list[Field] = self.builder.fields
         self.people: set[str] = set()  # references to third parties' person resources
+        self.subject: dict[str, Any] | None = None
 
     def read(self) -> Document:
-        subject = self._subject()
+        subject = self.subject = self._subject()
         document = Document(path="", sha256="", text="", format=f"fhir-{self.version}")
         if subject is not None:
             document.patient = _patient(subject)
@@ -151,6 +152,10 @@ class _Reader:
                 self.people.add(f"{kind}/{resource.get('id')}")
                 if name := _person_name(resource):
                     document.third_parties.append(name)
+            if kind == "Patient":  # next of kin and emergency contacts
+                document.third_parties.extend(
+                    name for contact in _contacts(resource) if (name := _person_name(contact))
+                )
         unreadable: list[tuple[str | None, str]] = []
         for key, group in self._entries(subject):
             self.builder.begin_entry(key, _date(group), self._author(group))
@@ -208,10 +213,10 @@ class _Reader:
             kind = resource["resourceType"]
             if (
                 kind in IDENTITY_TYPES
-                and not (kind == "Patient" and resource is not subject)
+                and not (kind == "Patient" and (resource is not subject or _contacts(resource)))
                 and not standalone
             ):
-                continue
+                continue  # (the patient's own resource is read only for its next of kin)
             own = f"{kind}/{resource.get('id')}"
             key = encounter_of.get(id(resource), own)
             group = groups.setdefault(key, [])
@@ -238,6 +243,10 @@ class _Reader:
 
     def _resource(self, resource: dict[str, Any], unreadable: list[tuple[str | None, str]]) -> None:
         label = f"{resource['resourceType']}/{resource.get('id')}"
+        if resource is self.subject:  # the patient's next of kin and emergency contacts
+            for n, contact in enumerate(_contacts(resource)):
+                self._person(contact, f"{label} contact[{n}]")
+            return
         if resource["resourceType"] in PERSON_TYPES or resource["resourceType"] == "Patient":
             self._person(resource, label)
             return
@@ -259,6 +268,8 @@ class _Reader:
             for i in range(len(address.get("line") or [])):
                 self._leaf(address["line"], i, f"{label} address[{n}].line[{i}]", kind=contact_kind)
             self._leaf(address, "postalCode", f"{label} address[{n}].postalCode", kind=contact_kind)
+        for n, contact in enumerate(_contacts(resource)):  # Patient.contact: a next of kin is a third party
+            self._person(contact, f"{label} contact[{n}]")
 
     def _walk(self, node: Any, label: str, path: str, unreadable: list[tuple[str | None, str]]) -> None:
         if isinstance(node, list):
@@ -434,6 +445,25 @@ def _confidential(resource: dict[str, Any]) -> bool:
         isinstance(label, dict) and label.get("code") in CONFIDENTIAL
         for label in (resource.get("meta") or {}).get("security") or []
     )
+
+
+def _contacts(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """A Patient's `contact` entries (next of kin, emergency contacts) shaped like a
+    person resource: their single `name` and `address` as one-item lists."""
+    if resource.get("resourceType") != "Patient":
+        return []
+    out = []
+    for contact in resource.get("contact") or []:
+        if isinstance(contact, dict):
+            name, address = contact.get("name"), contact.get("address")
+            out.append(
+                {
+                    "name": [name] if isinstance(name, dict) else [],
+                    "telecom": [t for t in contact.get("telecom") or [] if isinstance(t, dict)],
+                    "address": [address] if isinstance(address, dict) else [],
+                }
+            )
+    return out
 
 
 def _person_name(resource: dict[str, Any]) -> str | None:

@@ -14,10 +14,10 @@ from ..model import Patient
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady", "rev"}
 
-_VALUE = r"(?P<value>[^\n]*?)(?=\s{2,}|\t|$|\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth)\b)"
+_VALUE = r"(?P<value>[^\n]*?)(?=\s{2,}|\t|$|,?\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth|born)\b)"
 LABELS = {
     "name": re.compile(
-        r"^[ \t]*(?:Patient(?: name)?|Name|Re|Child|Client|Service user)[ \t]*:[ \t]*" + _VALUE, re.M | re.I
+        r"^[ \t]*(?:Patient(?: name)?|Pt|Name|Re|Child|Client|Service user)[ \t]*:[ \t]*" + _VALUE, re.M | re.I
     ),
     # A patient message's sender is the patient; used only when no other label names them.
     "sender": re.compile(r"^[ \t]*From[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
@@ -27,14 +27,14 @@ LABELS = {
         re.M | re.I,
     ),
     "dob": re.compile(
-        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth)[ \t]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{5,18}?\d{2,4})\b",
+        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth|born)[ \t]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{5,18}?\d{2,4})\b",
         re.M | re.I,
     ),
     "nhs": re.compile(
-        r"(?:^|\s)NHS (?:No\.?|Number|no)[ \t]*:?[ \t]*(?P<value>\d{3}[ \-]?\d{3}[ \-]?\d{4})\b",
+        r"(?:^|\s)NHS(?: (?:No\.?|Number|no))?[ \t]*:?[ \t]*(?P<value>\d{3}[ \-]?\d{3}[ \-]?\d{4})\b",
         re.M | re.I,
     ),
-    "address": re.compile(r"(?:^|(?<=\s))(?:Address|Home address)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
+    "address": re.compile(r"(?:^|(?<=\s))(?:Address|Home address|Addr)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
 }
 AUTHOR = re.compile(
     r"^[ \t]*(?:Author|Clinician|Seen by|Requested by|Signed|Usual GP|Registered GP|From|Dictated by)"
@@ -42,7 +42,7 @@ AUTHOR = re.compile(
     re.M | re.I,
 )
 KNOWN_AS = re.compile(r"(?:\(known as|\(prefers|Known as[ \t]*:|Preferred name[ \t]*:)[ \t]*([A-Z][a-z]+)")
-PATIENT_LINE = re.compile(r"\b(?:DOB|D\.O\.B|Date of birth|NHS (?:No|number)|Address)\b", re.I)
+PATIENT_LINE = re.compile(r"\b(?:DOB|D\.O\.B|Date of birth|NHS (?:No|number)|Address|Addr)\b", re.I)
 # A bare "Contact:"/"Mobile:" line counts only at the very top, in the patient's header.
 HEADER_LINES = 8
 CONTACT_LINE = re.compile(r"[ \t]*(?:Contact|Tel|Telephone|Mobile|Phone|E-?mail)\b[^:\n]{0,12}:", re.I)
@@ -112,9 +112,26 @@ def _tidy(word: str) -> str:
     return word.title() if word.isupper() and len(word) > 1 else word
 
 
+WRAPPED = re.compile(r"[ \t]*\n[ \t]*((?:[A-Z][A-Za-z'\-]+)(?:[ \t]+[A-Z][A-Za-z'\-]+)?)(?=[ \t]*(?:,|$|\s{2,}|DOB|born|NHS))", re.M)
+
+
+def _wrapped_surname(head: str, end: int, value: str) -> str:
+    """A letter's "Re: Mrs Irene May" whose surname the layout pushed to the next line
+    ("CALLOWHILL   DOB 07/11/1944"): the name goes on there."""
+    if end != len(head) and head[end] not in "\n":
+        return ""
+    words = [w for w in value.split() if w.lower().strip(".") not in TITLES]
+    wrapped = WRAPPED.match(head, end)
+    if not words or not wrapped or len(words) > 3:
+        return ""
+    return " " + wrapped.group(1)
+
+
 def _looks_like_a_name(value: str) -> bool:
     """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name."""
     words = value.replace(",", " ").split()
+    if value.islower():  # a record typed all in lower case: "patient: isla thornbury"
+        return 0 < len(words) <= 4
     return 0 < len(words) <= 6 and sum(w[:1].islower() for w in words) <= 1
 
 
@@ -125,6 +142,8 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     for key, pattern in LABELS.items():
         for match in pattern.finditer(head):
             value = match.group("value").strip()
+            if key == "name":
+                value += _wrapped_surname(head, match.end("value"), value)
             if value and (key not in ("name", "sender") or _looks_like_a_name(value)):
                 found[key] = value
                 break

@@ -1,0 +1,179 @@
+"""Rebuild redactor's people NER from scratch: corpus, training, and the shipped model.
+
+    python recipes/people_ner/build.py [--steps 4000] [--out models/ner/people]
+
+1. Corpus. Every annotated record written for this purpose (`training/people/*.txt`,
+   helpers' notes in many voices and layouts) and the text and PDF fixtures of the
+   batches redactor was already tuned on (`fixtures/src`), with every person's name
+   (third party, professional or patient: who they are is the rules' job) as a NAME
+   entity. The blind batches (`BLIND_BATCHES` in fixtures/build.py) and all external
+   corpora are never read: they are the test; nor are the development batches the
+   rules are tuned on (`DEV_BATCHES`), so that they measure the whole detector fairly.
+2. Split by record, never by sentence: a stable hash of the file name puts one record
+   in seven into dev.
+3. Training: spaCy's NER over a small hash-embedding CNN (`config.cfg`), with a case
+   augmenter that adds ALL-CAPS and all-lower-case copies of records (level 0.4), so
+   capital letters stop being the evidence.
+4. The best model on dev is copied to `models/ner/people` (a few MB) with a
+   `SOURCE.md` that records the corpus and the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "fixtures"))
+
+from build import BLIND_BATCHES, DEV_BATCHES, parse_markup  # noqa: E402  (the fixtures' own markup reader)
+
+NAME_CODES = {"THIRD_PARTY_NAME", "PROFESSIONAL", "PATIENT_IDENTIFIER"}
+FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+TITLE = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Nurse|Sister|SW|HV|PC|DC|DS|CPN|ANP|HCA|DSL|YOT|SN|RN|"
+    r"[a-z]+)\.?\s+)+",
+    re.I,
+)
+
+
+@spacy.registry.augmenters("redactor.case_augmenter.v1")
+def create_case_augmenter(level: float) -> Callable[[Language, Example], Iterator[Example]]:
+    """Yield each example, and with probability `level` an ALL-CAPS or all-lower copy."""
+
+    def augment(nlp: Language, example: Example) -> Iterator[Example]:
+        yield example
+        if random.random() >= level:
+            return
+        upper = random.random() < 0.5
+        data = example.to_dict()
+        data["token_annotation"]["ORTH"] = [t.text.upper() if upper else t.lower_ for t in example.reference]
+        text = example.text.upper() if upper else example.text.lower()
+        yield example.from_dict(nlp.make_doc(text), data)
+
+    return augment
+
+
+def records() -> Iterator[tuple[str, str, bool]]:
+    """(name, marked text, whether it is a fixture whose spans carry titles and identifiers)."""
+    for path in sorted((ROOT / "training" / "people").glob("*.txt")):
+        yield path.name, path.read_text(encoding="utf-8"), False
+    for path in sorted((ROOT / "fixtures" / "src").glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        front = FRONT.match(raw)
+        if (
+            path.name.startswith(BLIND_BATCHES + DEV_BATCHES)
+            or not front
+            or not re.search(r"^format: (txt|pdf)$", front.group(1), re.M)
+        ):
+            continue
+        yield path.name, raw[front.end() :].replace("---PAGE---\n", ""), True
+
+
+def name_span(text: str, span: dict) -> tuple[int, int] | None:  # type: ignore[type-arg]
+    """A fixture span's name part: titles and role words dropped; identifiers skipped."""
+    start, end = int(span["start"]), int(span["end"])
+    value = text[start:end]
+    if any(c.isdigit() for c in value) or "," in value or "\n" in value.strip():
+        return None
+    lead = TITLE.match(value)
+    if lead:
+        rest = value[lead.end() :]
+        if not rest or not rest[0].isalpha():
+            return None
+        start += lead.end()
+    while start < end and not text[end - 1].isalpha():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def to_doc(nlp: Language, name: str, marked: str, fixture: bool) -> Doc:
+    text, spans = parse_markup(marked, name)
+    doc = nlp.make_doc(text)
+    entities = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s["start"], -s["end"])):
+        if span["category"] not in NAME_CODES:
+            continue
+        bounds = name_span(text, span) if fixture else (span["start"], span["end"])
+        if bounds is None:
+            continue
+        entity = doc.char_span(*bounds, label="NAME", alignment_mode="contract")
+        if entity is None or taken & set(range(entity.start, entity.end)):
+            continue
+        taken.update(range(entity.start, entity.end))
+        entities.append(entity)
+    doc.ents = entities
+    return doc
+
+
+def split(name: str) -> str:
+    return "dev" if int(hashlib.sha256(name.encode()).hexdigest(), 16) % 7 == 0 else "train"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "ner" / "people")
+    parser.add_argument("--work", type=Path, default=ROOT / "out" / "people_ner")
+    args = parser.parse_args()
+    random.seed(7)
+    nlp = spacy.blank("en")
+    bins = {"train": DocBin(), "dev": DocBin()}
+    counts = {"train": [0, 0, 0], "dev": [0, 0, 0]}  # records, words, names
+    for name, marked, fixture in records():
+        doc = to_doc(nlp, name, marked, fixture)
+        part = split(name)
+        bins[part].add(doc)
+        counts[part][0] += 1
+        counts[part][1] += sum(not t.is_space and not t.is_punct for t in doc)
+        counts[part][2] += len(doc.ents)
+    args.work.mkdir(parents=True, exist_ok=True)
+    for part, docbin in bins.items():
+        docbin.to_disk(args.work / f"{part}.spacy")
+        print(f"{part}: {counts[part][0]} records, {counts[part][1]} words, {counts[part][2]} names")
+    from spacy.cli.train import train
+
+    train(
+        HERE / "config.cfg",
+        args.work / "model",
+        overrides={
+            "paths.train": str(args.work / "train.spacy"),
+            "paths.dev": str(args.work / "dev.spacy"),
+            "training.max_steps": args.steps,
+        },
+    )
+    best = args.work / "model" / "model-best"
+    scores = json.loads((best / "meta.json").read_text())["performance"]
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    shutil.copytree(best, args.out)
+    (args.out / "SOURCE.md").write_text(
+        "# redactor people NER\n\n"
+        "Built by `python recipes/people_ner/build.py` from `recipes/people_ner/config.cfg`.\n"
+        "Corpus: `training/people/*.txt` and the text/PDF fixtures of the tuned batches in\n"
+        "`fixtures/src` (never the newest blind batches, never external corpora), every\n"
+        "person's name as NAME; split by record (one in seven to dev); case augmentation.\n\n"
+        f"Records/words/names: train {counts['train']}, dev {counts['dev']}.\n"
+        f"Dev scores: precision {scores['ents_p']:.3f}, recall {scores['ents_r']:.3f}, F {scores['ents_f']:.3f}.\n",
+        encoding="utf-8",
+    )
+    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+    print(f"model in {args.out}: {size / 1e6:.1f} MB; dev P {scores['ents_p']:.3f} R {scores['ents_r']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

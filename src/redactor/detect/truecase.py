@@ -1,0 +1,280 @@
+"""A truecased view of a record, so that case never decides whether a name is found.
+
+Legacy imports and hurried nursing notes are written ALL IN CAPITALS or all in lower
+case ("DR BOYLE SPOKE TO DAUGHTER PHILOMENA", "son bill in to visit"). The language
+model and the name grammar both read capital letters as evidence, so such notes hide
+every name. This module rewrites the case of those passages, word by word and with
+the same length (so every offset still points into the original text):
+
+- in a shouted passage, names become Title case, courtesy titles "Dr"/"Mrs", role
+  acronyms stay as written ("SW", "HV"), and every other word goes to lower case;
+- in any passage, a lower-case word becomes a name where a relation word or title
+  stands right before it ("husband milovan", "dtr suzette", "son ,dave,"), however
+  they are joined, and along a list of names after it ("sons mick, terry and alan");
+- in a shouted or lowered passage, a word from the forename gazetteer that is not an
+  English or clinical word ("suzette", "PHILOMENA") is a name, and so is an unknown
+  word right after it ("IRENE CZYZEWICZ").
+
+Only the view changes: findings keep the original text. Mixed-case prose is left as
+written apart from lower-case names beside a relation word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .resources import People
+
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Between words, a sentence end or a line break ends what a relation word anchors;
+# "?" does not ("wife(?) Joellen").
+BREAK = re.compile(r"\n|[.;!](?:\s|$)")
+LIST_JOIN = re.compile(r"^[ \t]*(?:,|&|\+|/)?[ \t]*$")
+# Passages whose case is judged as a whole run between line breaks and sentence ends;
+# a full stop after an initial or a title ends nothing ("ROBERT V. DEGIORGIO", "DR. SMITH").
+STOP = re.compile(r"\n|[.;!]")
+ABBREVIATED = re.compile(r"(?:\b[^\W\d_]|\b(?i:dr|drs|mr|mrs|ms|mx|st|prof))$")
+TITLES = {"dr": "Dr", "drs": "Drs", "mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "prof": "Prof"}
+SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The word lists the view is made from (all lower case)."""
+
+    relations: frozenset[str]
+    forenames: frozenset[str]
+    common_forenames: frozenset[str]
+    surnames: frozenset[str]
+    english: frozenset[str]
+    common_english: frozenset[str]
+    clinical: frozenset[str]
+    function_words: frozenset[str]  # and the verbs that report ("said", "phoned")
+    role_acronyms: frozenset[str]
+    role_words: frozenset[str]
+
+    @classmethod
+    def from_people(cls, people: People) -> Vocabulary:
+        single = {r for r in people.relations if " " not in r}
+        return cls(
+            relations=frozenset(single),
+            forenames=people.forenames | people.ambiguous_forenames,
+            common_forenames=people.common_forenames,
+            surnames=people.surnames,
+            english=people.english,
+            common_english=people.common_english,
+            clinical=people.clinical | people.not_names,
+            function_words=people.function_words
+            | {v.lower() for v in people.info_verbs if " " not in v and v.isalpha()},
+            role_acronyms=frozenset(a.lower() for a in people.professional_acronyms),
+            role_words=frozenset(w for w in people.professional_words if " " not in w),
+        )
+
+    def is_relation(self, lower: str) -> bool:
+        """ "daughter", "sons", "dtr-in-law", "step-daughter"."""
+        if lower in self.relations or lower.removesuffix("s") in self.relations:
+            return True
+        if lower.endswith("-in-law"):
+            return lower.removesuffix("-in-law") in self.relations
+        head, _, tail = lower.rpartition("-")
+        return head.split("-")[0] in RELATION_PREFIXES and tail in self.relations
+
+    def safe(self, lower: str) -> bool:
+        """An ordinary English or clinical word, not to be read as a name alone
+        ("phoned-family" as much as "phoned")."""
+        if lower in self.clinical or lower in self.english:
+            return True
+        parts = [p for p in re.split(r"[-'’]", lower) if p]
+        return len(parts) > 1 and all(p in self.clinical or p in self.english or len(p) == 1 for p in parts)
+
+    def anchored_name(self, lower: str) -> bool:
+        """A word right after a relation word or title: a name unless it is a
+        grammatical word, a reporting verb, a role, a clinical term, or an English
+        word no gazetteer knows."""
+        if lower in self.function_words or self.is_relation(lower) or lower in TITLES:
+            return False
+        if len(lower.replace("'", "").replace("-", "")) < 2:
+            return False
+        if lower in self.role_acronyms or lower in self.role_words:
+            return False
+        if lower in self.forenames:
+            return lower not in self.clinical
+        return not self.safe(lower)
+
+    def titled_name(self, lower: str) -> bool:
+        """A word right after "Dr", "Mrs": a surname even when it is also a word ("Smith")."""
+        if lower in self.surnames and lower not in self.function_words and lower not in self.clinical:
+            return True
+        return self.anchored_name(lower)
+
+    def surname_after_name(self, lower: str) -> bool:
+        """The word after a first name in a shouted or lower-case note: a surname unless
+        it is grammar, a role or a clinical word, or an English word no surname list
+        holds among the rarer ones ("IRENE CZYZEWICZ", "joanna hart", not "JANE IN")."""
+        if lower in self.function_words or lower in self.role_acronyms or lower in self.clinical:
+            return False
+        if lower in self.surnames and lower not in self.common_english:
+            return True
+        return not self.safe(lower)
+
+    def lone_name(self, lower: str) -> bool:
+        """A first name that is no English or clinical word ("suzette", "PHILOMENA"), or
+        a common one that is only a rarer word ("TERRY", "DEAN"; not "WILL", "RAY")."""
+        if len(lower) < 3 or lower not in self.forenames or lower in self.clinical or lower in self.function_words:
+            return False
+        return lower not in self.english or (lower in self.common_forenames and lower not in self.common_english)
+
+
+def passage_mode(segment: str) -> str:
+    letters = sum(1 for c in segment if c.isalpha())
+    if letters < 4:
+        return MIXED
+    upper = sum(1 for c in segment if c.isupper())
+    if upper >= 0.7 * letters and len(WORD.findall(segment)) >= 2:
+        return SHOUTED
+    if upper <= 0.02 * letters:
+        return LOWERED
+    return MIXED
+
+
+def name_case(word: str) -> str:
+    """ "o'neill" -> "O'Neill", "smith-jones" -> "Smith-Jones", "bill's" -> "Bill's"."""
+    parts = re.split(r"(['’\-])", word.lower())
+    out = []
+    for index, part in enumerate(parts):
+        possessive = index > 0 and parts[index - 1] in "'’" and part == "s"
+        out.append(part if possessive or not part else part[0].upper() + part[1:])
+    return "".join(out)
+
+
+class Truecaser:
+    """Built once per process from the people lists; `view` runs per document."""
+
+    def __init__(self, people: People) -> None:
+        self.vocabulary = Vocabulary.from_people(people)
+
+    def view(self, text: str) -> str:
+        """The text with passages recased; identical when nothing needed it."""
+        chars: list[str] | None = None
+        for start, end in _segments(text):
+            mode = passage_mode(text[start:end])
+            for offset, new in self._recase(text, start, end, mode):
+                if chars is None:
+                    chars = list(text)
+                chars[offset : offset + len(new)] = new
+        return text if chars is None else "".join(chars)
+
+    def _recase(self, text: str, start: int, end: int, mode: str) -> list[tuple[int, str]]:
+        vocabulary = self.vocabulary
+        changes: list[tuple[int, str]] = []
+        # What the words so far make of the next one: "anchor" after a relation word,
+        # "title" after a title, "name" after a name (a surname or, after a comma or "and", another
+        # name of the list may follow), None otherwise. `listed` is True while the
+        # current names hang off a relation word ("sons mick, terry and alan").
+        state: str | None = None
+        listed = False
+        last_end = start
+        previous = ""
+        pending: tuple[int, str, str, str] | None = None  # a title waiting for its name
+        for offset, word in _words(text, start, end, vocabulary):
+            lower = word.lower()
+            gap = text[last_end:offset]
+            last_end = offset + len(word)
+            if gap.startswith(". ") and ABBREVIATED.search(previous):
+                gap = gap[1:]  # "V. Degiorgio", "Dr. Smith": the full stop ends no sentence
+            previous = word
+            if BREAK.search(gap) or (state == "name" and not LIST_JOIN.match(gap)):
+                state, listed = None, False
+            if state == "name" and lower == "and":
+                state = "and" if listed else None
+                changes.extend(_change(offset, word, self._plain(word, lower, mode)))
+                continue
+            is_name = False
+            if state == "title":
+                is_name = vocabulary.titled_name(lower)
+            elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
+                # in prose, only a known name ("her husband milovan" needs the gazetteer;
+                # "mum incl. rash" stays); in a lower-case or shouted note, any non-word
+                is_name = vocabulary.anchored_name(lower) and (
+                    mode != MIXED or lower in vocabulary.forenames or lower in vocabulary.surnames
+                )
+                listed = is_name
+            elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
+                is_name = len(lower) == 1 or vocabulary.surname_after_name(lower)  # or an initial
+            elif mode != MIXED:
+                is_name = vocabulary.lone_name(lower)
+                listed = False
+            if pending is not None:  # the title before this word: cased as one if a name follows
+                changes.extend(_change(pending[0], pending[1], pending[2] if is_name else pending[3]))
+                pending = None
+            if is_name:
+                state = "name"
+                cased = name_case(word) if mode != MIXED or word.islower() else word
+            elif vocabulary.is_relation(lower):
+                state, listed = "anchor", False
+                cased = lower if mode == SHOUTED else word
+            elif state == "name" and lower in vocabulary.role_acronyms:
+                state, listed = None, False
+                cased = word.upper()  # "florencia cooke np": a role after a name
+            elif lower in vocabulary.role_acronyms and word.islower() and len(word) <= 4:
+                # "np janice aware": a role written small, capitals only if a name follows
+                state, listed = "title", False
+                pending = (offset, word, word.upper(), word)
+                continue
+            elif lower in TITLES and (mode != MIXED or word.islower()):
+                # "MR SMITH" -> "Mr Smith", but "SEVERE MR", "QTc 421 ms" stay: the title
+                # is recased only if a name follows (see below); in prose, only "dr chen"
+                state, listed = "title", False
+                pending = (offset, word, TITLES[lower], self._plain(word, lower, mode))
+                continue
+            else:
+                state, listed = None, False
+                cased = self._plain(word, lower, mode)
+            changes.extend(_change(offset, word, cased))
+        if pending is not None:
+            changes.extend(_change(pending[0], pending[1], pending[3]))
+        return changes
+
+    def _plain(self, word: str, lower: str, mode: str) -> str:
+        if mode != SHOUTED:
+            return word
+        if lower in self.vocabulary.role_acronyms and len(word) <= 4:
+            return word  # "SW", "HV", "PC": role acronyms are written in capitals anyway
+        return lower
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for stop in STOP.finditer(text):
+        if stop.group() == "." and ABBREVIATED.search(text, max(start, stop.start() - 4), stop.start()):
+            continue
+        if stop.start() > start:
+            out.append((start, stop.start()))
+        start = stop.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+RELATION_PREFIXES = frozenset({"step", "half", "ex", "grand", "great", "god", "foster"})
+
+
+def _words(text: str, start: int, end: int, vocabulary: Vocabulary) -> list[tuple[int, str]]:
+    """Words with their offsets; a relation word hyphenated to a name is two words
+    ("DAUGHTER-KRISSY"), a hyphenated relation or name is one ("step-dad", "Smith-Jones")."""
+    out = []
+    for match in WORD.finditer(text, start, end):
+        word = match.group()
+        head, _, rest = word.partition("-")
+        if rest and head.lower() in vocabulary.relations and not vocabulary.is_relation(word.lower()):
+            out.append((match.start(), head))
+            out.append((match.start() + len(head) + 1, rest))
+        else:
+            out.append((match.start(), word))
+    return out
+
+
+def _change(offset: int, word: str, cased: str) -> list[tuple[int, str]]:
+    return [(offset, cased)] if cased != word else []

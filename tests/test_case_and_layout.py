@@ -1,0 +1,118 @@
+"""Case and layout never decide whether a third party's name is found (issue 10).
+
+Invented sentences of the shapes real notes take: ALL CAPS, all lower case, names
+glued to their relation word by punctuation, lists of names, names in parentheses or
+broken across a line. And the other side: clinical words are never people.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.detect.truecase import LOWERED, MIXED, SHOUTED, name_case, passage_mode
+from redactor.model import Category
+
+HEADER = "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988   NHS No: 943 476 5919\n\n"
+
+
+def flagged_as(doc, needle: str) -> set[Category]:
+    start = doc.text.index(needle)
+    end = start + len(needle)
+    return {f.category for f in doc.findings if f.start < end and start < f.end and str(f.action) != "keep"}
+
+
+def third_party(doc, needle: str) -> bool:
+    """The whole name lies inside one third-party name finding."""
+    start = doc.text.index(needle)
+    end = start + len(needle)
+    return any(
+        f.category is Category.THIRD_PARTY_NAME and f.start <= start and end <= f.end for f in doc.findings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("DR OKAFOR SPOKE TO DAUGHTER ROSALIND FOR CONSENT.", ["ROSALIND"]),
+        ("SOCIAL: SON WENDELL IN THIS EVENING, UPDATED.", ["WENDELL"]),
+        ("son barnaby in to visit, updated by rn.", ["barnaby"]),
+        ("communication with husband radomir re plan.", ["radomir"]),
+        ("dtr marguerite called for an update.", ["marguerite"]),
+        ("SOCIAL:DAUGHTER-TAMSIN---01632 960123 & GRAND DAUGHTER-KELLI---01632 960124.", ["TAMSIN", "KELLI"]),
+        ("SOCIAL-wife(?) Philippa in to visit.", ["Philippa"]),
+        ("social: pt's son ,gareth, was in earlier.", ["gareth"]),
+        ("COPING-- SISTER,BERNADETTE ANNE HAS PHONED.", ["BERNADETTE ANNE"]),
+        ("Sons Alfie, Rufus and Cosmo in to visit.", ["Alfie", "Rufus", "Cosmo"]),
+        ("daughters imogen and jess both phoned.", ["imogen", "jess"]),
+        ("family: proxy is granddaughter: Ottilie Brzezinski, 01632 960555.", ["Ottilie Brzezinski"]),
+        ("She has been seeing a partner she met online (Lorcan) for a month.", ["Lorcan"]),
+        ("Next of kin: Mrs Ada O'Neill (sister).", ["O'Neill"]),
+        ("Partner: Mr Tomasz Nowakowski, DOB 03/04/1990.", ["Tomasz Nowakowski"]),
+        ("Attended with his partner, Beatrix\nQuennell, who drove him.", ["Beatrix\nQuennell"]),
+        ("dtr-in-law Oriana Pettigrew visited last night.", ["Oriana Pettigrew"]),
+    ],
+)
+def test_names_in_any_case_and_layout(analyse, text, names):
+    doc = analyse(HEADER + text)
+    for name in names:
+        assert third_party(doc, name), name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eczema flare on both hands. Still itchy at night.",
+        "COPD review. Obs stable. Nil else. Seen with wife.",
+        "No LOC. Takes ramipril 5mg OD. Sat in chair for exam.",
+        "PT RESTING. FOLEY DRAINING CLEAR YELLOW URINE. ALBUTEROL MDI GIVEN.",
+        "pt tolerating nebs, abg improved, plan to wean.",
+        "Pt NPO after midnight. Last ABG reviewed with team.",
+        "WITH PARTNER PRESENT. DAUGHTER WILL VISIT TOMORROW.",
+        "son in to visit, daughter called.",
+    ],
+)
+def test_clinical_words_and_shouted_lines_are_not_names(analyse, text):
+    doc = analyse(HEADER + text)
+    names = [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_NAME]
+    assert names == []
+
+
+def test_a_later_lower_case_mention_of_a_name_found_once(analyse):
+    doc = analyse(HEADER + "husband radomir rang. later radomir asked about visiting.")
+    second = doc.text.rindex("radomir")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == second for f in doc.findings)
+
+
+def test_clinicians_in_capitals_stay_professionals(analyse):
+    doc = analyse(HEADER + "DR PENHALIGON SPOKE TO SON LEOFRIC. SEEN BY SN WATTS.")
+    assert third_party(doc, "LEOFRIC")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "PENHALIGON")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "WATTS")
+
+
+@pytest.mark.parametrize(
+    ("segment", "mode"),
+    [
+        ("SOCIAL: DAUGHTER EMILY IN THIS EVENING", SHOUTED),
+        ("son bill in to visit", LOWERED),
+        ("Sons Smokey and Roger in to visit", MIXED),
+        ("BP", MIXED),
+    ],
+)
+def test_passage_mode(segment, mode):
+    assert passage_mode(segment) == mode
+
+
+def test_truecased_view_keeps_length_and_cases_names(detector):
+    text = "DR BOYLE SPOKE TO DAUGHTER-PHILOMENA RE CONSENT. son ,dave, called"
+    view = detector.truecaser.view(text)
+    assert len(view) == len(text)
+    assert "Dr Boyle" in view and "daughter-Philomena" in view and ",Dave," in view
+    assert view.lower() == text.lower()
+
+
+@pytest.mark.parametrize(
+    ("word", "cased"), [("o'neill", "O'Neill"), ("SMITH-JONES", "Smith-Jones"), ("bill's", "Bill's")]
+)
+def test_name_case(word, cased):
+    assert name_case(word) == cased
