@@ -127,6 +127,23 @@ def _wrapped_surname(head: str, end: int, value: str) -> str:
     return " " + wrapped.group(1)
 
 
+UNLABELLED_ADDRESS = re.compile(
+    r"^[ \t]*(?:of[ \t]+)?(?P<value>(?:Flat|Apartment|Unit)[ \t]+\d+[^\n]*|\d{1,4}[A-Za-z]?,?[ \t]+[A-Z][^\n]*)$",
+    re.M,
+)
+
+
+def _address_below(head: str, name_end: int) -> str | None:
+    """A letter's "Re:" block puts the address, unlabelled, on a line just below the
+    patient's name ("of 31 Linden Grove, Thornbury"): the first such line of the next three."""
+    lines = head[name_end:].split("\n", 4)[1:4]
+    for line in lines:
+        match = UNLABELLED_ADDRESS.match(line)
+        if match and not OTHER_PERSON_LINE.search(line):
+            return match.group("value").strip(" ,.")
+    return None
+
+
 def _looks_like_a_name(value: str) -> bool:
     """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name."""
     words = value.replace(",", " ").split()
@@ -139,11 +156,13 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     """The patient named in the header, plus author names the header gives."""
     head = text[:HEADER_CHARS]
     found: dict[str, str] = {}
+    name_end: int | None = None
     for key, pattern in LABELS.items():
         for match in pattern.finditer(head):
             value = match.group("value").strip()
             if key == "name":
                 value += _wrapped_surname(head, match.end("value"), value)
+                name_end = match.end()
             if value and (key not in ("name", "sender") or _looks_like_a_name(value)):
                 found[key] = value
                 break
@@ -162,7 +181,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     known_as = KNOWN_AS.search(head)
     if known_as:  # "(known as Peggy)": the name the record uses day to day
         forenames = (*forenames, _tidy(known_as.group(1)))
-    address = found.get("address")
+    address = found.get("address") or (_address_below(head, name_end) if name_end is not None else None)
     # The patient's own phone and email: on a demographics line (one carrying the
     # patient's DOB, NHS number or address label, anywhere in the record, as letters
     # repeat the block), never on a line that labels someone else ("Carer: ...").
