@@ -43,13 +43,17 @@ RECALL_FLOORS = {
     "SENSITIVE_HEALTH": 0.94,
 }
 CEILING_KEEP_FLAGGED = 0.03
-# Blind batches: measured at the end of issue 10's work, less a margin.
-BLIND_FLOORS = {
-    "third_party_names_and_identifiers_recall_covered": 0.84,
-    "entries_held_when_needed": 0.98,
+# Blind batches: measured at the end of issue 10's work (scores below), less a margin.
+BLIND_STYLES = ("caps_", "lower_", "dict_", "ooh_", "nurse_", "disch_")
+BLIND_FLOORS = {  # issue 10's styles: 0.887, 1.0; the fresh batch: 0.833, 0.974
+    BLIND_STYLES: {"third_party_names_and_identifiers_recall_covered": 0.86, "entries_held_when_needed": 0.98},
+    ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.81, "entries_held_when_needed": 0.95},
 }
-BLIND_CEILINGS = {"keep_mentions_wrongly_flagged": 0.09}
-ROUTINE_CEILINGS = {"flags_per_1k_words_on_clean_documents": 6.5, "false_names_per_10k_words": 25.0}
+BLIND_CEILINGS = {  # 0.073 and 0.100; the routine consultations: 3.92 and 11.8
+    BLIND_STYLES: {"keep_mentions_wrongly_flagged": 0.09},
+    ("fresh_",): {"keep_mentions_wrongly_flagged": 0.12},
+    ("routine_",): {"flags_per_1k_words_on_clean_documents": 5.0, "false_names_per_10k_words": 15.0},
+}
 
 
 def test_built_fixtures_are_up_to_date():
@@ -101,11 +105,9 @@ def test_accuracy_on_fixtures(fixture_report, tmp_path):
 
 
 def test_accuracy_on_blind_batches_holds(fixture_report, tmp_path):
-    scores = scores_on(fixture_report, ("caps_", "lower_", "dict_", "ooh_", "nurse_", "disch_"), tmp_path)
-    for key, floor in BLIND_FLOORS.items():
-        assert scores[key] >= floor, (key, scores[key])
-    for key, ceiling in BLIND_CEILINGS.items():
-        assert scores[key] <= ceiling, (key, scores[key])
-    routine = scores_on(fixture_report, ("routine_",), tmp_path)
-    for key, ceiling in ROUTINE_CEILINGS.items():
-        assert routine[key] <= ceiling, (key, routine[key])
+    for prefixes in {*BLIND_FLOORS, *BLIND_CEILINGS}:
+        scores = scores_on(fixture_report, prefixes, tmp_path)
+        for key, floor in BLIND_FLOORS.get(prefixes, {}).items():
+            assert scores[key] >= floor, (prefixes, key, scores[key])
+        for key, ceiling in BLIND_CEILINGS.get(prefixes, {}).items():
+            assert scores[key] <= ceiling, (prefixes, key, scores[key])

@@ -324,6 +324,7 @@ class PeopleJudge:
         }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
+        patient_title = patient.title or _usual_title(text, patient.surname)
         # A third party the record's structure names (FHIR RelatedPerson): the parts of
         # their name that are not also the patient's identify them wherever they appear.
         known_third = {
@@ -332,17 +333,18 @@ class PeopleJudge:
             for t in _name_tokens(name)
             if len(t) > 1 and t not in patient_tokens and t not in self.people.not_names
         }
-        titled_registry: dict[tuple[str, str], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
+        titled_registry: dict[tuple[str, object], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
         judged: list[tuple[Candidate, list[str], Judgement]] = []
         for candidate in self.candidates(text, ner_spans):
             tokens = _name_tokens(text[candidate.start : candidate.end])
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
-            # "Mrs Adeyemi" again is the same person, unless the surname is the patient's
-            # own (the patient and her daughter-in-law are both "Mrs Shuttleworth").
+            # "Mrs Adeyemi" again is the same person; where the surname is the patient's
+            # own, only the same written name is ("Mrs Lorna Shuttleworth" is not the
+            # patient's "Mrs Shuttleworth").
             titled = (
-                (candidate.title.lower().strip("."), tokens[-1])
-                if candidate.title and tokens[-1] not in patient_tokens
+                (candidate.title.lower().strip("."), tokens[-1] if tokens[-1] not in patient_tokens else tuple(tokens))
+                if candidate.title
                 else None
             )
             judgement = titled_registry.get(titled) if titled else None  # "Mrs Adeyemi" again
@@ -354,7 +356,7 @@ class PeopleJudge:
                     patient_tokens,
                     address_tokens,
                     known_professionals,
-                    patient.title,
+                    patient_title,
                     known_third,
                 )
             if judgement is None:
@@ -369,7 +371,7 @@ class PeopleJudge:
         findings: list[Finding] = []
         registry: dict[str, Judgement] = {}  # lower-cased name token -> judgement
         for candidate, tokens, judgement in judged:
-            if judgement.rule in DEFAULT_RULES:
+            if judgement.rule in DEFAULT_RULES or judgement.rule == "people/professional-role":
                 # Never the patient: a name that failed the patient test ("Mrs Ogunleye"
                 # in Mr Ogunleye's record) must not become the patient by a shared surname.
                 same_person = [
@@ -378,7 +380,10 @@ class PeopleJudge:
                     if set(tokens) <= set(other) and j.category is not Category.PATIENT_IDENTIFIER
                 ] or [judgement]
                 strongest = max(same_person, key=_strength)
-                if _strength(strongest) > _strength(judgement):
+                # A role word before a name ("Health visitor: Lily-Mae is meeting her
+                # milestones") yields only to a relation word naming the same person.
+                overridable = judgement.rule in DEFAULT_RULES or strongest.rule == "people/relation-name"
+                if overridable and _strength(strongest) > _strength(judgement):
                     judgement = Judgement(
                         strongest.category, strongest.score, strongest.rule + "+same-name", strongest.reason
                     )
@@ -725,6 +730,21 @@ def _name_tokens(name: str) -> list[str]:
 def _nursing_title(text: str, start: int, word: str) -> bool:
     """ "Sister" capitalised mid-sentence is a nurse's title ("our CNS, Sister Julie HAWTHORNE")."""
     return word == "Sister" and text[:start].rstrip()[-1:] not in ("", ".", "!", "?", "\n")
+
+
+def _usual_title(text: str, surname: str | None) -> str | None:
+    """The title the record uses most with the patient's surname, when the header gives
+    none: a letter about "Mr Adeyemi" that quotes "Mrs Adeyemi" is quoting his wife."""
+    if not surname:
+        return None
+    counts: dict[str, int] = {}
+    for match in re.finditer(rf"\b({COURTESY})[ \t]+{re.escape(surname)}\b", text, re.IGNORECASE):
+        title = match.group(1).lower().strip(".")
+        counts[title] = counts.get(title, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _other_gender(title: str | None, patient_title: str | None) -> bool:

