@@ -269,6 +269,8 @@ class Detector:
         if hit.pattern == "labelled-handle":  # "Snapchat handle ry.doh99": keep the handle only
             hit = replace(hit, start=hit.start + text[hit.start : hit.end].rstrip().rfind(" ") + 1)
         value = text[hit.start : hit.end]
+        if hit.pattern == "numbered-street-lower" and value.split()[1].strip(",") in self.models.people.english:
+            return None  # "2 weeks review close": a street's name is no everyday word
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
         if _is_patients(hit, value, patient):
