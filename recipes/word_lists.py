@@ -24,14 +24,10 @@ from pathlib import Path
 import names
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "people"
-LOCALES = [
+# The names a UK practice meets most often: Faker's popular-name lists for these.
+COMMON_LOCALES = [
     "en_GB",
     "en_IE",
-    "ga_IE",
-    "en_US",
-    "en_AU",
-    "en_CA",
-    "en_NZ",
     "en_IN",
     "en_PK",
     "en_BD",
@@ -39,9 +35,18 @@ LOCALES = [
     "yo_NG",
     "ig_NG",
     "tw_GH",
-    "en_KE",
     "pl_PL",
     "ro_RO",
+]
+# The gazetteers take every Latin-script locale of the communities an English practice serves.
+LOCALES = [
+    *COMMON_LOCALES,
+    "ga_IE",
+    "en_US",
+    "en_AU",
+    "en_CA",
+    "en_NZ",
+    "en_KE",
     "lt_LT",
     "lv_LV",
     "pt_PT",
@@ -58,19 +63,6 @@ LOCALES = [
     "hu_HU",
     "hr_HR",
     "sl_SI",
-]
-COMMON_LOCALES = [
-    "en_GB",
-    "en_IE",
-    "en_IN",
-    "en_PK",
-    "en_BD",
-    "en_NG",
-    "yo_NG",
-    "ig_NG",
-    "tw_GH",
-    "pl_PL",
-    "ro_RO",
 ]
 SCOWL_SIZES = (10, 20, 35, 40, 50)
 SCOWL_LISTS = ("english-words", "british-words", "british_variant_1-words", "english-contractions")
