@@ -229,7 +229,7 @@ class PeopleJudge:
         if first in COURTESY_WORDS:
             return False
         # "Son, Ed, was updated": a first name written as one, though "ED" is an abbreviation
-        if written[0].istitle() and first in self.people.forenames | self.people.ambiguous_forenames:
+        if written[0].istitle() and first in self.vocabulary.forenames:
             return first not in self.vocabulary.function_words
         return self.vocabulary.anchored_name(first)
 

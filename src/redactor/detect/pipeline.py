@@ -2,11 +2,10 @@
 
 Speed comes from doing each expensive thing once: spaCy tokenises each document
 once and one small NER (redactor's own, a few MB: see `load_pipeline`) reads it;
-documents go through
-`nlp.pipe` in batches; every lexicon rule is matched by one PhraseMatcher pass and
-one regex; Presidio's recognisers reuse the doc instead of re-parsing. Case is
-handled before anything reads the text: ALL-CAPS and lower-case passages are read
-through a truecased view of the same length.
+documents go through `nlp.pipe` in batches; every lexicon rule is matched by one
+PhraseMatcher pass and one regex; Presidio's recognisers reuse the doc instead of
+re-parsing. Case is handled before anything reads the text: ALL-CAPS and lower-case
+passages are read through a truecased view of the same length.
 """
 
 from __future__ import annotations
