@@ -169,9 +169,10 @@ class Truecaser:
         vocabulary = self.vocabulary
         changes: list[tuple[int, str]] = []
         # What the words so far make of the next one: "anchor" after a relation word,
-        # "title" after a title, "name" after a name (a surname or, after a comma or "and", another
-        # name of the list may follow), None otherwise. `listed` is True while the
-        # current names hang off a relation word ("sons mick, terry and alan").
+        # "title" after a title or a role acronym, "name" after a name (a surname may
+        # follow, or after a comma or "and" another name of the list), None otherwise.
+        # `listed` is True while the names hang off a relation word ("sons mick, terry
+        # and alan").
         state: str | None = None
         listed = False
         last_end = start
