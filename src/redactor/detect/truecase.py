@@ -37,6 +37,7 @@ STOP = re.compile(r"\n|[.;!]")
 ABBREVIATED = re.compile(r"(?:\b[^\W\d_]|\b(?i:dr|drs|mr|mrs|ms|mx|st|prof))$")
 TITLES = {"dr": "Dr", "drs": "Drs", "mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "prof": "Prof"}
 SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
+NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class Truecaser:
             last_end = offset + len(word)
             if gap.startswith(". ") and ABBREVIATED.search(previous):
                 gap = gap[1:]  # "V. Degiorgio", "Dr. Smith": the full stop ends no sentence
+            previous_lower = previous.lower()
             previous = word
             if BREAK.search(gap) or (state == "name" and not LIST_JOIN.match(gap)):
                 state, listed = None, False
@@ -212,6 +214,9 @@ class Truecaser:
             if is_name:
                 state = "name"
                 cased = name_case(word) if mode != MIXED or word.islower() else word
+            elif lower == "sister" and previous_lower in vocabulary.role_acronyms | NURSING_BEFORE_SISTER:
+                state, listed = "title", False  # "DN SISTER BRIGGS", "WARD SISTER JONES": a nurse
+                cased = "Sister"
             elif vocabulary.is_relation(lower):
                 state, listed = "anchor", False
                 cased = lower if mode == SHOUTED else word
