@@ -55,14 +55,30 @@ CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
 # "his mobile 07700 ...", "a new mobile number, 07700 ...": the patient's own, unless
 # the line names a third party (checked by the caller).
 OWN_CONTACT = re.compile(
-    r"\b(?:(?:my|his|her|a|the)\s+(?:new\s+|temporary\s+)?(?:mobile|phone|number|email|address)(?:\s+(?:number|address))?"
-    r"|(?:address|details)\s+(?:updated|changed)(?:\s+to)?)[\s,:]*(?:is\s+)?$",
+    r"\b(?:(?:my|his|her|a|the|pt'?s|patient'?s)\s+(?:new\s+|temporary\s+)?(?:mobile|phone|number|email|address)"
+    r"(?:\s+(?:number|address))?(?:\s*\((?:pt|patient)\s+only\))?"
+    r"|(?:address|details)\s+(?:updated|changed)(?:\s+to)?"
+    # "SMS to 07700 ...", "ring pt on ...", "ring me on ...", "contact by mobile only ..."
+    r"|(?:sms|text|texted|ring|rang|call|called|phone|phoned)\s+(?:to|(?:pt|patient|me)\s+on)"
+    r"|by\s+mobile\s+only)[\s,:]*(?:is\s+)?(?:still\s+)?$",
     re.IGNORECASE,
 )
 # Identifiers that identify someone only when the line says whose they are.
 TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE"})
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
 LETTERHEAD_LINES = 15
+PLACE_AFTER_VERB = re.compile(
+    r"(?:works|working|worked|employed|attends|attending|goes[ \t]+to|is[ \t]+a[ \t]+\w+[ \t]+at)"
+    r"(?:[ \t]+(?:nights|days|shifts|part[ \t-]time|full[ \t-]time))?(?:[ \t]+(?:at|for))?[ \t]+(?:the[ \t]+)?"
+)
+# The parts of an address written before its postcode or numbered street: "Flat 3,
+# Larkspur House,\nFernshaw FN4 6QB", "THE LAURELS, MOSS LANE, BRINDLEMOOR BQ1 3XE".
+_PART = (
+    r"(?:(?:Flat|FLAT|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d+[A-Za-z]?|\d{1,4}[A-Za-z]?|[A-Z][\w'’\-]*)"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:[A-Z][\w'’\-]*|\d{1,4}[A-Za-z]?)){0,3}"
+)
+ADDRESS_BEFORE = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*\n?[ \t]*){{1,5}}(?:{_PART}[ \t]+)?$")
+ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
 POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
@@ -267,6 +283,11 @@ class Detector:
     ) -> Finding | None:
         if hit.pattern == "labelled-handle":  # "Snapchat handle ry.doh99": keep the handle only
             hit = replace(hit, start=hit.start + text[hit.start : hit.end].rstrip().rfind(" ") + 1)
+        if hit.pattern == "works-or-attends":  # the place, not "works nights at the"
+            place = PLACE_AFTER_VERB.match(text, hit.start, hit.end)
+            hit = replace(hit, start=place.end() if place else hit.start)
+            if hit.start >= hit.end:
+                return None
         value = text[hit.start : hit.end]
         if hit.pattern == "numbered-street-lower" and value.split()[1].strip(",") in self.models.people.english:
             return None  # "2 weeks review close": a street's name is no everyday word
@@ -326,10 +347,13 @@ class Detector:
             )
             if ORGANISATION_LINE.search(context):
                 return None  # switchboard, ward, practice or hospital contact details
+        start = hit.start
+        if hit.entity in ("UK_POSTCODE", "STREET_ADDRESS"):
+            start = _address_start(text, hit.start)  # the rest of the address before it
         return Finding(
-            hit.start,
+            start,
             hit.end,
-            value,
+            text[start : hit.end],
             Category.THIRD_PARTY_IDENTIFIER,
             max(hit.score, 0.7),
             rule,
@@ -459,6 +483,24 @@ def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
                 Finding(segment.start, segment.end, text, category, 0.95, "structure/related-person", reason)
             )
     return kept
+
+
+def _address_start(text: str, start: int) -> int:
+    """Where an address ends in this postcode or street: back over the comma-separated
+    parts before it ("Flat 7, Gilbey House, Gilbey Street, Lowmoor LM1 8RA"), within its
+    line and the line above, from its flat or house number where it has one."""
+    window = max(0, text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1, start - 160)
+    before = ADDRESS_BEFORE.search(text, window, start)
+    if before is None:
+        return start
+    opening = ADDRESS_OPENING.search(text, before.start(), start)
+    if opening is not None:
+        return opening.start()
+    # No number: only the parts written in the address's own commas, never a sentence
+    # in capitals before it ("HAS MOVED OUT TO ROPEWALK HOUSE, ...").
+    first_comma = text.index(",", before.start(), start)
+    words = text[before.start() : first_comma].split()
+    return start if len(words) > 3 else before.start()
 
 
 def _in_person_field(document: Document, finding: Finding) -> bool:

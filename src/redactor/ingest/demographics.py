@@ -14,10 +14,12 @@ from ..model import Patient
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady", "rev"}
 
-_VALUE = r"(?P<value>[^\n]*?)(?=\s{2,}|\t|$|,?\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth|born)\b)"
+_VALUE = r"(?P<value>[^\n|]*?)(?=\s{2,}|\t|\||$|,?\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth|born)\b)"
 LABELS = {
     "name": re.compile(
-        r"^[ \t]*(?:Patient(?: name)?|Pt|Name|Re|Child|Client|Service user)[ \t]*:[ \t]*" + _VALUE, re.M | re.I
+        r"^[ \t]*(?:Patient(?: name| record)?|Pt|Name|Re|Child|Client|Service user|Young person)[ \t.]*:[ \t]*"
+        + _VALUE,
+        re.M | re.I,
     ),
     # A patient message's sender is the patient; used only when no other label names them.
     "sender": re.compile(r"^[ \t]*From[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
