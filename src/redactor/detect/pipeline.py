@@ -293,7 +293,13 @@ class Detector:
             return None  # "2 weeks review close": a street's name is no everyday word
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
-        if _is_patients(hit, value, patient):
+        whole = hit.start  # an address's first part, back from its postcode or street
+        if hit.entity in ("UK_POSTCODE", "STREET_ADDRESS"):
+            whole = _address_start(text, hit.start)
+        if _is_patients(hit, value, patient) or (
+            whole < hit.start
+            and _is_patients(replace(hit, entity="STREET_ADDRESS"), text[whole : hit.end], patient)
+        ):
             return Finding(
                 hit.start,
                 hit.end,
@@ -347,13 +353,10 @@ class Detector:
             )
             if ORGANISATION_LINE.search(context):
                 return None  # switchboard, ward, practice or hospital contact details
-        start = hit.start
-        if hit.entity in ("UK_POSTCODE", "STREET_ADDRESS"):
-            start = _address_start(text, hit.start)  # the rest of the address before it
         return Finding(
-            start,
+            whole,
             hit.end,
-            text[start : hit.end],
+            text[whole : hit.end],
             Category.THIRD_PARTY_IDENTIFIER,
             max(hit.score, 0.7),
             rule,
