@@ -112,3 +112,28 @@ def test_entries_split_at_consultation_headers():
     assert entries[2].date == "2024-04-03" and entries[2].author == "Nurse Claire Downing"
     assert entries[-1].end == len(text)
     assert all(a.end == b.start for a, b in itertools.pairwise(entries))
+
+
+@pytest.mark.parametrize(
+    ("header", "forenames", "surname", "nhs", "address"),
+    [
+        ("Pt: Keith ORMEROD   DOB: 23/06/1955   NHS: 999 808 4466\nAddr: 12 Ravenscar Terrace, Leeds",
+         ("Keith",), "Ormerod", "9998084466", "12 Ravenscar Terrace, Leeds"),
+        ("Re: Mrs Irene May\nCALLOWHILL   DOB 07/11/1944   NHS 999 396 6533\nFlat 2, Hollins Court, 11 Mill Lane",
+         ("Irene", "May"), "Callowhill", "9993966533", "Flat 2, Hollins Court, 11 Mill Lane"),
+        ("patient: isla thornbury   dob: 08/06/2019", ("isla",), "thornbury", None, None),
+        ("NAME.......: CAWTHORNE, PETER JOHN", ("Peter", "John"), "Cawthorne", None, None),
+        ("Re: Outpatient assessment, 03/04/2024\n14 Mill Lane, Halbeck", (), None, None, None),
+    ],
+)
+def test_demographics_from_letter_and_legacy_headers(header, forenames, surname, nhs, address):
+    """Headers as letters and legacy prints write them: a surname the layout pushed to the
+    next line, an address under the Re: line, lower case, dot leaders; a subject line is
+    no patient and the address under it is nobody's."""
+    patient, _ = read_demographics(header)
+    assert (patient.forenames, patient.surname, patient.nhs_number, patient.address) == (
+        forenames,
+        surname,
+        nhs,
+        address,
+    )

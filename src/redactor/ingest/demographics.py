@@ -149,6 +149,8 @@ def _address_below(head: str, name_end: int) -> str | None:
 def _looks_like_a_name(value: str) -> bool:
     """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name."""
     words = value.replace(",", " ").split()
+    if any(c.isdigit() for c in value):
+        return False  # "Re: Outpatient assessment, 03/04/2024"
     if value.islower():  # a record typed all in lower case: "patient: isla thornbury"
         return 0 < len(words) <= 4
     return 0 < len(words) <= 6 and sum(w[:1].islower() for w in words) <= 1
@@ -164,9 +166,10 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
             value = match.group("value").strip()
             if key == "name":
                 value += _wrapped_surname(head, match.end("value"), value)
-                name_end = match.end()
             if value and (key not in ("name", "sender") or _looks_like_a_name(value)):
                 found[key] = value
+                if key == "name":
+                    name_end = match.end()
                 break
     forenames: tuple[str, ...] = ()
     surname = None
