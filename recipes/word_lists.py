@@ -170,7 +170,7 @@ def main() -> None:
             word = line.strip().lower()
             if usable(word) and word not in forenames and word not in surnames:
                 english.add(word)
-            elif usable(word) and word in forenames and word not in common:
+            elif usable(word) and word in forenames:
                 proper.add(word)
     write(
         OUT / "english_common.txt",
@@ -183,10 +183,10 @@ def main() -> None:
     )
     write(
         OUT / "proper_nouns.txt",
-        "# Capitalised English words (SCOWL sizes 10-50: places, days, nationalities) that the\n"
-        "# forename gazetteer also holds but no common-name list does (Kenya, Chelsea):\n"
-        "# names only beside a relation word, a title or a surname. Built by recipes/word_lists.py.\n"
-        + SCOWL_LICENCE,
+        "# Capitalised English words (SCOWL sizes 10-50: places, days, nationalities, and\n"
+        "# names) that the forename gazetteer also holds (Kenya, Jordan, Chelsea): a rare one\n"
+        "# is no name on its own, and none is a name where travel is the subject (travelling\n"
+        "# to Jordan). Built by recipes/word_lists.py.\n" + SCOWL_LICENCE,
         proper,
     )
     write(

@@ -214,6 +214,7 @@ class PeopleJudge:
         return (
             word in people.forenames
             and word not in people.proper_nouns
+            and word not in people.common_forenames
             and word not in people.english
             and word not in people.clinical
         )
@@ -471,7 +472,14 @@ class PeopleJudge:
         if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
             return True
         if EPONYM_AFTER.match(text, candidate.end):
-            return True  # "Gilbert's syndrome", "Baker's cyst"
+            return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test"
+        if (
+            len(tokens) == 1
+            and tokens[0] in self.people.proper_nouns
+            and candidate.evidence <= {"ner", "forename"}
+            and TRAVEL_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
+        ):
+            return True  # "travelling to Kenya and Jordan", "entering Jordan from Kenya"
         if (
             candidate.evidence <= {"ner", "forename"}
             and re.match(r"['’]s\b", text[candidate.end : candidate.end + 3])
@@ -660,13 +668,19 @@ class PeopleJudge:
 
 
 EPONYM_AFTER = re.compile(
-    r"(?:[ \t]+(?:guidelines?|guidance|competen\w*|criteria|knife|frame|procedure|manoeuvre|wing|summary|card|envelope)\b"
+    r"(?:[ \t]+(?:guidelines?|guidance|competen\w*|criteria|knife|frame|procedure|manoeuvre|wing|summary|card|envelope"
+    r"|test|score|sign|scale|classification)\b"
     r"|['’]s[ \t]+(?:syndrome|disease|cyst|palsy|sign|test|phenomenon|contracture|oesophagus|lymphoma|"
     r"formula|classification|score|criteria|competen\w*|ulcer|node))",
     re.IGNORECASE,
 )
 
 
+TRAVEL_BEFORE = re.compile(
+    r"\b(?:travel\w*|going|flying|fly|holiday\w*|trip|visit\w*|enter\w*|return\w*|back|arriv\w*)\b"
+    r"(?:[^.\n]{0,25}?\b(?:to|from|in|and))?[ \t]+$",
+    re.IGNORECASE,
+)
 SENTENCE_START = re.compile(r"(?:^|[.!?:;(\-–]|\n)[ \t]*$")
 HEDGED_EPONYM = re.compile(r"\b(?:likely|probable|possible|probably|query|suspected|c/w|consistent with|\?)[ \t]*$", re.I)
 

@@ -214,7 +214,11 @@ class Truecaser:
             if is_name:
                 state = "name"
                 cased = name_case(word) if mode != MIXED or word.islower() else word
-            elif lower == "sister" and previous_lower in vocabulary.role_acronyms | NURSING_BEFORE_SISTER:
+            elif lower == "sister" and (
+                previous_lower in vocabulary.role_acronyms
+                or previous_lower in vocabulary.role_words
+                or previous_lower in NURSING_BEFORE_SISTER
+            ):
                 state, listed = "title", False  # "DN SISTER BRIGGS", "WARD SISTER JONES": a nurse
                 cased = "Sister"
             elif vocabulary.is_relation(lower):
