@@ -678,7 +678,7 @@ EPONYM_AFTER = re.compile(
 
 TRAVEL_BEFORE = re.compile(
     r"\b(?:travel\w*|going|flying|fly|holiday\w*|trip|visit\w*|enter\w*|return\w*|back|arriv\w*)\b"
-    r"(?:[^.\n]{0,25}?\b(?:to|from|in|and))?[ \t]+$",
+    r"(?:[^.,;\n]{0,25}?\b(?:to|from|in|and))?[ \t]+$",
     re.IGNORECASE,
 )
 SENTENCE_START = re.compile(r"(?:^|[.!?:;(\-–]|\n)[ \t]*$")
