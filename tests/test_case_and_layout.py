@@ -116,3 +116,53 @@ def test_truecased_view_keeps_length_and_cases_names(detector):
 )
 def test_name_case(word, cased):
     assert name_case(word) == cased
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Travelling to Kenya and Jordan in May. Certificate may be needed for entering Jordan.",
+        "QUADS TIGHT. THOMAS TEST POSITIVE BILATERALLY.",
+        "PARKINSON'S NURSE SISTER JULIE HARCOURT WILL PHONE IN 4 WEEKS.",
+        "Review in clinic in eight weeks.\n\nYours sincerely\n\nDr Ananya Roy\nConsultant Old Age Psychiatrist",
+    ],
+)
+def test_places_tests_and_nurses_are_not_third_parties(analyse, text):
+    doc = analyse(HEADER + text)
+    assert [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_NAME] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "identifier"),
+    [
+        (
+            "Her brother Ashley lives at Flat 7, Gilbey\nHouse, Gilbey Street, Lowmoor LM1 8RA.",
+            "Flat 7, Gilbey\nHouse, Gilbey Street, Lowmoor LM1 8RA",
+        ),
+        (
+            "DAUGHTER JANET HAS MOVED TO FLAT 6, ROPEWALK HOUSE, QUAY STREET, LOWMOOR LM1 2DS.",
+            "FLAT 6, ROPEWALK HOUSE, QUAY STREET, LOWMOOR LM1 2DS",
+        ),
+        (
+            "her partner Aaron works nights at the Brannock's depot on Brook Road.",
+            "Brannock's depot on Brook Road",
+        ),
+        ("my sister said to ring her on 07700-900-862 after 5.", "07700-900-862"),
+        ("our neighbour pat o'neill lives at 6 sedgefield close if you need her", "6 sedgefield close"),
+    ],
+)
+def test_relatives_identifiers_in_any_layout(analyse, text, identifier):
+    doc = analyse(HEADER + text)
+    start = doc.text.index(identifier)
+    assert any(
+        f.category is Category.THIRD_PARTY_IDENTIFIER
+        and f.start <= start
+        and start + len(identifier) <= f.end
+        for f in doc.findings
+    ), [(f.category, f.text) for f in doc.findings]
+
+
+def test_the_patients_own_number_by_the_wording(analyse):
+    doc = analyse(HEADER + "Smear due - SMS to 07700 900218. Ring pt on 01632 960734 to confirm.")
+    for number in ("07700 900218", "01632 960734"):
+        assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, number)

@@ -45,11 +45,11 @@ RECALL_FLOORS = {
 CEILING_KEEP_FLAGGED = 0.03
 # Blind batches: measured at the end of issue 10's work (scores below), less a margin.
 BLIND_STYLES = ("caps_", "lower_", "dict_", "ooh_", "nurse_", "disch_")
-BLIND_FLOORS = {  # issue 10's styles: 0.905, 1.0; the fresh batch: 0.860, 1.0
+BLIND_FLOORS = {  # issue 10's styles: 0.908, 1.0; the fresh batch: 0.887, 1.0
     BLIND_STYLES: {"third_party_names_and_identifiers_recall_covered": 0.88, "entries_held_when_needed": 0.98},
-    ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.83, "entries_held_when_needed": 0.97},
+    ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.86, "entries_held_when_needed": 0.97},
 }
-BLIND_CEILINGS = {  # 0.073 and 0.100; the routine consultations: 3.92 and 11.8
+BLIND_CEILINGS = {  # 0.076 and 0.097; the routine consultations: 3.92 and 11.8
     BLIND_STYLES: {"keep_mentions_wrongly_flagged": 0.09},
     ("fresh_",): {"keep_mentions_wrongly_flagged": 0.12},
     ("routine_",): {"flags_per_1k_words_on_clean_documents": 5.0, "false_names_per_10k_words": 15.0},

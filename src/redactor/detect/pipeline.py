@@ -325,9 +325,15 @@ class Detector:
             return None  # an NHS, council, police or school mailbox
         if hit.entity == "UK_NHS" and not re.search(r"\bNHS\b", line, re.IGNORECASE):
             return None  # ten digits that pass Modulus 11 by chance, with no NHS label
-        tied = any(start <= hit.start < end for start, end in about_third_party) or _relation_on_line(
-            line, self.models.people.relations
-        )
+        # Whose it is: a line about a third party, or naming a relation, or the line
+        # before when the sentence runs on into this one ("lives at Flat 7, Gilbey" /
+        # "House, Gilbey Street, Lowmoor LM1 8RA").
+        line_start = text.rfind("\n", 0, hit.start) + 1
+        runs_on = line_start > 0 and text[max(0, line_start - 80) : line_start].rstrip()[-1:] not in ".!?:"
+        tied = any(
+            start <= hit.start < end or (runs_on and start < line_start - 1 <= end)
+            for start, end in about_third_party
+        ) or _relation_on_line(line, self.models.people.relations)
         if (
             hit.entity in CONTACT_ENTITIES
             and not tied
