@@ -128,7 +128,7 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
-        self.truecaser = Truecaser(self.models.people)
+        self.truecaser = Truecaser(self.people.vocabulary)  # the judge's word lists, built once
         verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")  # as {verb} in lexicons
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
         self.subject_verb = re.compile(

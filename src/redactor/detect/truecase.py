@@ -150,10 +150,10 @@ def name_case(word: str) -> str:
 
 
 class Truecaser:
-    """Built once per process from the people lists; `view` runs per document."""
+    """Built once per process from the people lists' vocabulary; `view` runs per document."""
 
-    def __init__(self, people: People) -> None:
-        self.vocabulary = Vocabulary.from_people(people)
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
 
     def view(self, text: str) -> str:
         """The text with passages recased; identical when nothing needed it."""
