@@ -81,6 +81,10 @@ class Judgement:
     reason: str
 
 
+# Words that head a list of relatives rather than name one relation.
+GROUP_LABELS = frozenset({"family", "family member", "relatives", "household"})
+
+
 class PeopleJudge:
     """Built once per process; `judge` runs per document."""
 
@@ -115,6 +119,7 @@ class PeopleJudge:
         )
         self.anchored = re.compile(rf"(?P<rel>\b(?i:{relation}))(?i:-in-law)?(?:'s)?{JOIN}(?P<name>{NAME})")
         self.relation_word = re.compile(rf"\b(?i:{relation})\b")
+        self.owner_of_relation = re.compile(rf"['’]s[ \t]+(?i:{relation})\b")
         self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
             rf"\b(?P<title>{COURTESY})(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
         )
@@ -161,6 +166,8 @@ class PeopleJudge:
                 match.group("name")
             ):
                 continue  # "our CNS, Sister Julie", "with partner Present"
+            if relation in GROUP_LABELS and self.owner_of_relation.match(text, match.end("name")):
+                continue  # "Family: Jessica's mother Mrs ...": Jessica is whose mother she is
             add(match.start("name"), match.end("name"), "relation", relation=relation)
             position = match.end("name")
             while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
@@ -241,8 +248,12 @@ class PeopleJudge:
         if wrapped and (word in self.people.forenames or word in self.people.ambiguous_forenames):
             surname = wrapped.group("name").lower()
             people = self.people
-            if not (surname in people.english or surname in people.clinical or surname in people.function_words):
-                candidate.end = wrapped.end("name")
+            everyday = surname in people.english or surname in people.clinical
+            # a relative's surname may be a word too ("nephew Jack\nPickles"), never a label
+            relatives = candidate.relation is not None and surname in people.surnames
+            label = re.match(r"[ \t]*(?::|of\b)", text[wrapped.end("name") :])
+            if surname not in people.function_words and (not everyday or (relatives and not label)):
+                candidate.end = wrapped.end("name")  # "Beatrix\nQuennell"
         return candidate
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -322,6 +333,10 @@ class PeopleJudge:
     ) -> list[Finding]:
         patient_tokens = {
             w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)
+        }
+        # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess").
+        patient_tokens |= {
+            f[:n] for name in patient.forenames for f in _name_tokens(name) for n in range(4, len(f))
         }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
@@ -547,6 +562,8 @@ class PeopleJudge:
             match = self.relation_before.search(before)
             if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
+        if relation in GROUP_LABELS and self.owner_of_relation.match(text, candidate.end):
+            relation = None  # "Family: Jessica's mother ...": whose mother, not a relative
         if relation is None and self._may_be_name(written):
             match = self.relation_after.match(after)
             if match:

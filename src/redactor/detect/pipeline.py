@@ -26,6 +26,8 @@ from .context import in_family_history, line_of, negated, sentence_bounds
 from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
 from .people import PeopleJudge
+from .places import PATTERN as PLACE_PATTERN
+from .places import PlaceFinder
 from .resolve import resolve
 from .resources import ModelDataError, Models, alternation, load_models
 from .truecase import Truecaser
@@ -61,6 +63,19 @@ OWN_CONTACT = re.compile(
     # "SMS to 07700 ...", "ring pt on ...", "ring me on ...", "contact by mobile only ..."
     r"|(?:sms|text|texted|ring|rang|call|called|phone|phoned)\s+(?:to|(?:pt|patient|me)\s+on)"
     r"|by\s+mobile\s+only)[\s,:]*(?:is\s+)?(?:still\s+)?$",
+    re.IGNORECASE,
+)
+# Wording that says whose a number or address is even on a line about someone else:
+# "pt's new mobile", "New mobile (pt only):", "SMS to", "Address on PAS:", "pt asks that
+# we use her mobile", "texted Millie on" (Millie the patient: checked by the caller).
+PATIENTS_OWN_CONTACT = re.compile(
+    r"(?:\b(?:pt|patient)['’]?s\s+(?:new\s+|own\s+|temporary\s+)?(?:mobile|phone|number|tel|address|email)\b[^\n\d]{0,12}"
+    r"|\((?:pt|patient)\s+only\)[\s:]*"
+    r"|\b(?:sms|text\s+reminders?)\s+to\s*"
+    r"|\baddress\s+on\s+(?:pas|file|system|record)[\s:]*"
+    r"|\b(?:temporary\s+|new\s+)?address\s+(?:updated|changed)\s+to\s*"
+    r"|\b(?:pt|patient)\s+(?:asks|asked|requests|requested|prefers|wants)\b[^.\n]{0,30}\b(?:her|his|their)\s+(?:own\s+)?(?:mobile|number|phone)\s*"
+    r"|\b(?:texted|called|rang|phoned|text|ring|call|phone)\s+(?P<who>[A-Z][a-z]+)\s+on\s*)$",
     re.IGNORECASE,
 )
 # Identifiers that identify someone only when the line says whose they are.
@@ -128,6 +143,8 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
+        people = self.models.people
+        self.places = PlaceFinder(self.models.identifier_config["places"], people.english, people.place_words)  # type: ignore[arg-type]
         self.truecaser = Truecaser(self.people.vocabulary)  # the judge's word lists, built once
         verbs = alternation(self.models.people.info_verbs).replace(r"\ ", r"\s+")  # as {verb} in lexicons
         # "Karen says ...", "Tunde (brother) has ...": a sentence led by a third party.
@@ -165,6 +182,7 @@ class Detector:
                 written = documents[index].text[offset : offset + len(doc.text)]
                 bucket.lexicon.extend(self.lexicon.match(doc, offset, written))
                 bucket.identifiers.extend(self.identifiers.find(doc, offset, written))
+                bucket.identifiers.extend(self.places.find(written, offset))
         for index, document in enumerate(documents):
             document.findings = self._findings(document, raw[index])
 
@@ -334,10 +352,11 @@ class Detector:
             start <= hit.start < end or (runs_on and start < line_start - 1 <= end)
             for start, end in about_third_party
         ) or _relation_on_line(line, self.models.people.relations)
-        if (
-            hit.entity in CONTACT_ENTITIES
-            and not tied
-            and OWN_CONTACT.search(text, max(0, hit.start - 40), hit.start)
+        strong = PATIENTS_OWN_CONTACT.search(text, max(0, whole - 60), whole)
+        if strong and strong.group("who") and strong.group("who").lower() not in {n.lower() for n in patient.forenames}:
+            strong = None  # "called Harold on ...": the patient only if Harold is the patient
+        if hit.entity in CONTACT_ENTITIES and (
+            strong or (not tied and OWN_CONTACT.search(text, max(0, hit.start - 40), hit.start))
         ):
             return Finding(
                 hit.start,
@@ -348,7 +367,7 @@ class Detector:
                 rule,
                 f"the patient's own {kind}, by the wording ('my mobile', 'her new number') with no third party named",
             )
-        if hit.entity in TIED_TO_A_PERSON:
+        if hit.entity in TIED_TO_A_PERSON or hit.pattern == PLACE_PATTERN:
             if not tied:
                 return None  # an organisation, not tied to a third party on this line
         elif hit.entity in CONTACT_ENTITIES and not tied:

@@ -17,7 +17,7 @@ TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady"
 _VALUE = r"(?P<value>[^\n|]*?)(?=\s{2,}|\t|\||$|,?\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth|born)\b)"
 LABELS = {
     "name": re.compile(
-        r"^[ \t]*(?:Patient(?: name| record)?|Pt|Name|Re|Child|Client|Service user|Young person)[ \t.]*:[ \t]*"
+        r"^[ \t]*(?:Patient(?: name| record)?|Pt|Name|Re|Child|Client|Service user|Young person|Resident)[ \t.]*:[ \t]*"
         + _VALUE,
         re.M | re.I,
     ),
@@ -38,6 +38,14 @@ LABELS = {
     ),
     "address": re.compile(r"(?:^|(?<=\s))(?:Address|Home address|Addr)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
 }
+# A letter's patient line with no label: "Arthur Leonard PICKLES  DOB 19.08.1937  NHS 999 ...".
+# Read only where no label names the patient, and only with a DOB and an NHS number
+# on the same line, so that a relative's line in the text is never taken for it.
+UNLABELLED_NAME = re.compile(
+    r"^[ \t]*(?P<value>(?:(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+){1,3})"
+    r"[ \t]*,?[ \t]+(?:DOB|D\.O\.B\.?|Date of birth|born)\b[^\n]*\bNHS\b",
+    re.M,
+)
 AUTHOR = re.compile(
     r"^[ \t]*(?:Author|Clinician|Seen by|Requested by|Signed|Usual GP|Registered GP|From|Dictated by)"
     r"[ \t]*:[ \t]*(?P<value>[^\n]+?)\s*$",
@@ -130,7 +138,10 @@ def _wrapped_surname(head: str, end: int, value: str) -> str:
 
 
 UNLABELLED_ADDRESS = re.compile(
-    r"^[ \t]*(?:of[ \t]+)?(?P<value>(?:Flat|Apartment|Unit)[ \t]+\d+[^\n]*|\d{1,4}[A-Za-z]?,?[ \t]+[A-Z][^\n]*)$",
+    # "of 31 Linden Grove", "Flat 2, ...", "Holly Bank, 2 Station Road, ..." (a house name
+    # first), up to a column gap ("...  Tel 01632 ...")
+    r"^[ \t]*(?:of[ \t]+)?(?P<value>(?:Flat|Apartment|Unit)[ \t]+\d+[^\n]*?"
+    r"|(?:[A-Z][\w'’\-]+(?:[ ][A-Z][\w'’\-]+){0,2},[ \t]+)?\d{1,4}[A-Za-z]?,?[ \t]+[A-Z][^\n]*?)(?:[ \t]{2,}[^\n]*)?$",
     re.M,
 )
 
@@ -171,6 +182,10 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
                 if key == "name":
                     name_end = match.end()
                 break
+    if "name" not in found and "surname" not in found:
+        unlabelled = UNLABELLED_NAME.search(head)
+        if unlabelled and _looks_like_a_name(unlabelled.group("value")):
+            found["name"], name_end = unlabelled.group("value"), unlabelled.end("value")
     forenames: tuple[str, ...] = ()
     surname = None
     title_match = re.match(
