@@ -119,6 +119,9 @@ def score(
             if misses and span["type"] == "RelativeProxyName" and share < COVERED:
                 context = text[max(0, span["start"] - 50) : span["end"] + 40].replace("\n", " ")
                 print(f"MISS {path.name}: {span['text']!r} in {context!r}")
+            if misses and span["type"] == "HCPName" and share > 0:
+                context = text[max(0, span["start"] - 50) : span["end"] + 40].replace("\n", " ")
+                print(f"CLINICIAN {path.name}: {span['text']!r} in {context!r}")
         for flag in third:
             if flag["category"] == "THIRD_PARTY_NAME" and not any(
                 s["start"] < flag["end"] and flag["start"] < s["end"] for s in names
@@ -163,7 +166,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--presidio", action="store_true", help="also run plain Presidio (slow)")
     parser.add_argument("--json", type=Path, help="write the scores here")
-    parser.add_argument("--misses", action="store_true", help="print missed relatives (tuning!)")
+    parser.add_argument("--misses", action="store_true", help="print missed relatives, flagged clinicians and false names (tuning!)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if not (args.corpus / "gold.jsonl").is_file():

@@ -53,6 +53,20 @@ COORDINATED = re.compile(
 )
 # A name continued on the next line ("his partner, Beatrix" / "Quennell, attended").
 WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
+# What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
+DRUG_BEFORE = re.compile(
+    r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
+    r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
+)
+# A name straight after a social-history or visitors label, doing what visitors do.
+VISITOR = re.compile(
+    r"\b(?i:social|visitors?|family)[ \t]*:[ \t]*(?P<name>[A-Za-z][a-z]+)"
+    r"(?=[ \t]+(?i:called|visited|phoned|rang|came|in[ \t]+to|here|at[ \t]+bedside)\b)"
+)
+# A full name with a phone number or its label right after it: someone to contact.
+CONTACT_AFTER = re.compile(
+    rf"(?P<name>{NAME_WORD}[ ]{NAME_WORD})(?=[ \t]*(?:\(?(?i:cell|home|mobile|mob|tel|phone)\b[ \t#:.)]*)?[ \t]*\+?\(?\d{{3}})"
+)
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)\)")
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
@@ -101,6 +115,11 @@ class PeopleJudge:
         self.agency_before = re.compile(
             rf"\b(?i:{alternation(people.agencies)})[ \t]*[:(][ \t]*{COURTESY}[ \t]+$"
         )
+        # "DR CAMARDA AND CLIFFORD", "Drs Joseph and Robbinson": the second name shares the title
+        self.role_coordinated = re.compile(
+            rf"(?:\b(?i:drs?|dr['’]s|doctors|{role_any_case})|\b(?:{role_acronyms}))\.?[ \t]+"
+            rf"(?:[A-Za-z.'’\-]+[ \t]+){{1,3}}(?i:and|&)[ \t]+$"
+        )
         self.role_after = re.compile(
             # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
             rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&]+[ \t]+){{0,5}}|[ \t]+)"
@@ -129,7 +148,8 @@ class PeopleJudge:
         )
         # "Helen from case management", "Jo from the school nursing team": in role.
         self.from_organisation = re.compile(
-            rf"^[ \t]+(?i:from)[ \t]+(?i:the[ \t]+)?(?:[A-Za-z&]+[ \t]+){{0,3}}?"
+            # ... or the department written straight after ("martin carey ethics support dept")
+            rf"^[ \t]+(?:(?i:from)[ \t]+(?i:the[ \t]+)?(?:[A-Za-z&]+[ \t]+){{0,3}}?|(?=(?:[A-Za-z&]+[ \t]+){{0,3}}(?i:team|services|department|dept)\b)(?:[A-Za-z&]+[ \t]+){{0,3}})"
             rf"(?:(?i:{role_any_case}|team|services?|department|dept|management|"
             rf"unit|clinic|hospice|agency|council|surgery|practice|pharmacy|ward|speech|physio\w*)\b|\b(?:{role_acronyms})\b)"
         )
@@ -173,6 +193,13 @@ class PeopleJudge:
             while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
+        for match in VISITOR.finditer(text):  # "social: bob visited during the evening"
+            if match.group("name").lower() in self.people.forenames:
+                add(match.start("name"), match.end("name"), "relation", relation="visitor")
+        for match in CONTACT_AFTER.finditer(text):  # "Lopie Certusi cell# 410-...", "Jo Bell 07700 ..."
+            words = match.group("name").lower().split()
+            if not any(w in self.people.english or w in self.people.clinical for w in words):
+                add(match.start("name"), match.end("name"), "contact")
         for match in PAREN_NAME.finditer(text):  # "a partner she met online (Luca)"
             line_start = text.rfind("\n", 0, match.start()) + 1
             relation = self.relation_word.search(text, max(line_start, match.start() - 60), match.start())
@@ -341,6 +368,8 @@ class PeopleJudge:
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         patient_title = patient.title or _usual_title(text, patient.surname)
+        if _is_a_child(text, patient):
+            patient_title = CHILD  # "Ms Bostock" in a two-year-old's record is an adult: not the patient
         # A third party the record's structure names (FHIR RelatedPerson): the parts of
         # their name that are not also the patient's identify them wherever they appear.
         known_third = {
@@ -350,6 +379,7 @@ class PeopleJudge:
             if len(t) > 1 and t not in patient_tokens and t not in self.people.not_names
         }
         titled_registry: dict[tuple[str, object], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
+        relatives_titled: dict[tuple[str, str], Judgement] = {}  # ("mrs", "farrant"): a relative's full name
         judged: list[tuple[Candidate, list[str], Judgement]] = []
         for candidate in self.candidates(text, ner_spans):
             tokens = _name_tokens(text[candidate.start : candidate.end])
@@ -364,6 +394,9 @@ class PeopleJudge:
                 else None
             )
             judgement = titled_registry.get(titled) if titled else None  # "Mrs Adeyemi" again
+            if judgement is None and titled and len(tokens) == 1 and titled[0] != (patient_title or "").lower():
+                # "Mrs Farrant" after "Mrs Angela Farrant" (her mother) in Ms Farrant's record
+                judgement = relatives_titled.get((titled[0], tokens[0]))
             if judgement is None:
                 judgement = self._judge_one(
                     text,
@@ -379,6 +412,8 @@ class PeopleJudge:
                 continue
             if titled:
                 titled_registry.setdefault(titled, judgement)
+                if judgement.category is Category.THIRD_PARTY_NAME and len(tokens) > 1:
+                    relatives_titled.setdefault((titled[0], tokens[-1]), judgement)
             judged.append((candidate, tokens, judgement))
 
         # One person, one judgement: a name judged by default ("Owner: Tom ABRAHAMS")
@@ -459,11 +494,17 @@ class PeopleJudge:
         if all(t in not_names for t in tokens) and not ("relation" in candidate.evidence and written.istitle()):
             return True  # "ED", "Obs"; but "Son, Ed, was updated"
         titled = candidate.title is not None and candidate.title.lower().strip(".") in COURTESY_WORDS
+        if (
+            not titled
+            and not candidate.evidence & {"relation", "contact"}
+            and DRUG_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
+        ):
+            return True  # "On Yasmin for 6 years", "stop Yasmin today": a medicine
         if (tokens[-1] in self.people.place_words and not titled) or (
             tokens[-1] in not_names and "relation" not in candidate.evidence
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
-        if candidate.evidence == {"ner"}:
+        if candidate.evidence <= {"ner", "name-shape"}:
             # Alone, the language model tags lab tests and headings ("Urine ACR", "U&E",
             # "Continue MART"): an acronym, an ampersand or a known non-name rules it out.
             words = text[candidate.start : candidate.end].split()
@@ -471,8 +512,11 @@ class PeopleJudge:
                 return True
             if any(w.islower() and w not in NAME_PARTICLES for w in words[1:]):
                 return True  # "Department of Dermatology": names have no lower-case words inside
-            if any(w.isupper() and len(w) <= 4 for w in words) and not NAME_SHAPE.fullmatch(" ".join(words)):
-                return True
+            if any(w.isupper() and len(w) <= 4 for w in words) and not (
+                NAME_SHAPE.fullmatch(" ".join(words))
+                and all(w.lower() in self.people.surnames for w in words if w.isupper())
+            ):
+                return True  # "Acnecide OTC", "Possible CSE"; but "Mary COX"
         after = text[candidate.end : candidate.end + 40]
         place = re.match(rf"[ \t]*(?:'s[ \t]+)?([{UP}{LOW}]+(?:[ \t]+[{UP}{LOW}]+)?)", after)
         if place:
@@ -608,6 +652,15 @@ class PeopleJudge:
                 "people/professional-role",
                 "a name written with a professional title or role, so a professional acting in role",
             )
+        if relation is None and (
+            self.role_coordinated.search(before) or _signature(text, candidate, len(tokens))
+        ):
+            return Judgement(
+                Category.PROFESSIONAL,
+                0.8,
+                "people/professional-role",
+                "a name sharing a professional title with the name before it, or signing the note",
+            )
         if _matches_any(tokens, professionals) and relation is None:
             return Judgement(
                 Category.PROFESSIONAL,
@@ -659,13 +712,17 @@ class PeopleJudge:
         if not registry:
             return []
         covered = [(f.start, f.end) for f in findings]
-        pattern = re.compile(rf"(?<![\w'’-]){alternation(registry)}(?![\w-])", re.IGNORECASE)
+        # "kerrys drinking", "stans number": a possessive typed without its apostrophe
+        pattern = re.compile(rf"(?<![\w'’-])({alternation(registry)})(s?)(?![\w-])", re.IGNORECASE)
         extra = []
+        english = self.people.english
         for match in pattern.finditer(text):
             if any(s <= match.start() < e for s, e in covered):
                 continue
-            word = match.group()
-            if not word[0].isupper() and (word.lower() in self.people.english or word.lower() in self.people.clinical):
+            word, plural = match.group(1), match.group(2)
+            if plural and (word[0].isupper() or len(word) < 3 or (word + plural).lower() in english):
+                continue  # "Marks", "pats", "wills": words; only a lower-case name takes a bare 's'
+            if not word[0].isupper() and (word.lower() in english or word.lower() in self.people.clinical):
                 continue  # "will", "mark" as words, "grace period"; "milovan" is a name in any case
             first = registry[word.lower()]
             extra.append(
@@ -778,10 +835,39 @@ def _usual_title(text: str, surname: str | None) -> str | None:
     return ranked[0][0]
 
 
+def _signature(text: str, candidate: Candidate, words: int) -> bool:
+    """A full name alone on the record's last line signs it ("...around to decrease
+    anxiety.\n\nMary Rueping")."""
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    return (
+        words > 1
+        and not text[line_start : candidate.start].strip()
+        and not text[candidate.end :].strip(" \t\n.,")
+    )
+
+
 def _other_gender(title: str | None, patient_title: str | None) -> bool:
-    """ "Mrs Adeyemi" in Mr Adeyemi's record is his wife, not him."""
-    pair = {(title or "").lower().strip("."), (patient_title or "").lower().strip(".")}
+    """ "Mrs Adeyemi" in Mr Adeyemi's record is his wife, not him; "Mr Bostock" in a
+    child's record is a parent."""
+    written = (title or "").lower().strip(".")
+    if patient_title == CHILD:
+        return written in ADULT_TITLES
+    pair = {written, (patient_title or "").lower().strip(".")}
     return bool(pair & FEMALE_TITLES) and bool(pair & MALE_TITLES)
+
+
+CHILD = "(child)"
+ADULT_TITLES = frozenset({"mr", "mrs", "ms"})
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _is_a_child(text: str, patient: Patient) -> bool:
+    """Under 16 on the latest date the record mentions."""
+    if not patient.dob:
+        return False
+    born = int(patient.dob[:4])
+    later = [year for y in YEAR.findall(text) if (year := int(y)) > born]
+    return bool(later) and max(later) - born < 16  # no later date written: not known
 
 
 def _forename_shared(tokens: list[str], patient_tokens: set[str]) -> bool:
@@ -800,7 +886,8 @@ def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
     return False
 
 
-COURTESY_BEFORE = re.compile(rf"\b{COURTESY}[ \t]*\n?[ \t]*$", re.IGNORECASE)
+# "Mrs Hepworth", and the couple: "Mr and Mrs Hepworth", "MR & MRS HEPWORTH"
+COURTESY_BEFORE = re.compile(rf"\b(?:{COURTESY}[ \t]+(?:and|&)[ \t]+)?{COURTESY}[ \t]*\n?[ \t]*$", re.IGNORECASE)
 
 
 def _with_courtesy_title(text: str, finding: Finding) -> Finding:
@@ -808,7 +895,7 @@ def _with_courtesy_title(text: str, finding: Finding) -> Finding:
     which would still say who among the family is meant."""
     if finding.category is not Category.THIRD_PARTY_NAME:
         return finding
-    title = COURTESY_BEFORE.search(text, max(0, finding.start - 10), finding.start)
+    title = COURTESY_BEFORE.search(text, max(0, finding.start - 20), finding.start)
     if title is None:
         return finding
     return finding.with_(start=title.start(), text=text[title.start() : finding.end])
