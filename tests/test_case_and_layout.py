@@ -140,6 +140,12 @@ def test_name_case(word, cased):
         ),
         ("my sister said to ring her on 07700-900-862 after 5.", "07700-900-862"),
         ("our neighbour pat o'neill lives at 6 sedgefield close if you need her", "6 sedgefield close"),
+        # places after their cue, in any case, up to the word that ends them
+        ("HUSBAND DESMOND WORKS SHIFTS AT QUILLSBY PACKAGING ON MOOR LANE. DRINKS.", "QUILLSBY PACKAGING ON MOOR LANE"),
+        ("my cousin trudy works days at the barnforth co-op so ring after 6", "the barnforth co-op"),
+        ("Her son Elias attends Pettigrew Lane Nursery three mornings a week.", "Pettigrew Lane Nursery"),
+        ("my brother kai is staying at his mum's on Ardwick Row, Tollbridge; he drinks", "Ardwick Row, Tollbridge"),
+        ("dtr lives at flat 3, wendle court, ossington now and visits weekly", "flat 3, wendle court, ossington"),
     ],
 )
 def test_relatives_identifiers_in_any_layout(analyse, text, identifier):
@@ -157,3 +163,102 @@ def test_the_patients_own_number_by_the_wording(analyse):
     doc = analyse(HEADER + "Smear due - SMS to 07700 900218. Ring pt on 01632 960734 to confirm.")
     for number in ("07700 900218", "01632 960734"):
         assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Works at Tesco on the tills. Lives with wife.",  # the patient's own, no subject
+        "i work at the barnforth co-op with my sister",  # the writer's own
+        "Son goes to bed late, plays games.",  # no place at all
+        "Wife attends the local gym.",  # a place that names no one
+    ],
+)
+def test_places_that_identify_no_third_party(analyse, text):
+    doc = analyse(HEADER + text)
+    assert not [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_IDENTIFIER]
+
+
+def test_the_patients_own_contact_despite_a_relative_on_the_line(analyse):
+    doc = analyse(
+        HEADER + "Lives with mum. New mobile (pt only): 07700 900411. Address on PAS: 12 Quarry Lane, Tollbridge."
+    )
+    assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "07700 900411")
+    assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "12 Quarry Lane")
+
+
+def test_a_letters_unlabelled_patient_line_names_the_patient(analyse):
+    doc = analyse(
+        "Dear Dr Okoro\n\nBertram Ellis WINSHAW  DOB 02.03.1941  NHS 943 476 5919\n"
+        "Rose Villa, 4 Mill Road, Tollbridge TB2 4QQ\n\nI saw Mr Winshaw with his wife Ivy.\n"
+    )
+    assert doc.patient.surname == "Winshaw" and doc.patient.address.startswith("Rose Villa")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mr Winshaw")
+    assert third_party(doc, "Ivy")
+
+
+def test_an_adults_title_is_not_a_childs(analyse):
+    text = (
+        "Child: Kaiden James ROWBOTHAM   DOB: 11/01/2022   NHS: 943 476 5919\n\n"
+        "Seen 04/12/2024 with his mother. Ms Rowbotham reports he fell from the sofa."
+    )
+    assert third_party(analyse(text), "Ms Rowbotham")
+
+
+def test_a_relative_sharing_the_patients_title_and_surname(analyse):
+    text = (
+        "Patient: Ms Jodie FARRANCE   DOB: 08/08/1991\n\n"
+        "Her mother, Mrs Angela Farrance, rings often. Mrs Farrance does not know of the referral."
+    )
+    doc = analyse(text)
+    later = doc.text.index("Mrs Farrance does")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Ms Jodie FARRANCE")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ADOPTIVE PARENTS MR AND MRS QUARMBY.", "MR AND MRS QUARMBY"),
+        ("my sister is ok but tamsins drinking again", "tamsins"),
+        ("Family: Sister Jocasta Pell 07700 900512 (key holder).", "Jocasta Pell"),
+        ("social: wendell visited during the evening.", "wendell"),
+    ],
+)
+def test_more_shapes_of_a_relatives_name(analyse, text, name):
+    doc = analyse(HEADER + ("my sister tamsin rang. " if "tamsins" in text else "") + text)
+    assert third_party(doc, name), [(f.category, f.text) for f in doc.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DR CARRADINE AND PELLEW AWARE OF THE RESULT.", "PELLEW"),
+        ("Plan discussed with family.\n\nOrla Fenwright", "Orla Fenwright"),
+    ],
+)
+def test_professionals_by_shared_title_or_signature(analyse, text, name):
+    doc = analyse(HEADER + text)
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name)
+
+
+@pytest.mark.parametrize(
+    "text", ["Migraine with aura: stop Yasmin today, start desogestrel.", "Tried Acnecide OTC for 3/12."]
+)
+def test_medicines_are_not_names(analyse, text):
+    doc = analyse(HEADER + text)
+    assert not [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_NAME]
+
+
+def test_first_names_that_are_also_grammar_or_words(analyse):
+    doc = analyse(
+        HEADER + "SEEN WITH WIFE MAY. SON WILL RANG LATER. son will visit tomorrow. wife may need help.\n"
+        "DAUGHTER HOPE IN. HOPE SAYS HE IS DRINKING. I HOPE HE IMPROVES. THE MARK IS HEALING."
+    )
+    names = sorted(doc.text[f.start : f.end] for f in doc.findings if f.category is Category.THIRD_PARTY_NAME)
+    assert names == ["HOPE", "HOPE", "MAY", "WILL"]
+
+
+def test_an_instruction_per_a_clinician(analyse):
+    doc = analyse(HEADER + "ON FUROSEMIDE 80MG. PER TREMAYNE WILL HOLD EVENING DOSE.")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "TREMAYNE")

@@ -53,11 +53,20 @@ COORDINATED = re.compile(
 )
 # A name continued on the next line ("his partner, Beatrix" / "Quennell, attended").
 WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
+# A relative's name that is also a word, mentioned again as the subject of what they did
+# or said ("DAUGHTER HOPE RANG ... HOPE SAYS"), never after a determiner ("the mark is").
+NAME_VERB_AFTER = re.compile(
+    r"(?:['’]s\b|[ \t]+(?i:says|said|rang|phoned|called|visited|came|wants|wanted|feels|felt|thinks|"
+    r"reports|reported|told|asked|is|was|has|had|will|would|does|did|can|could)\b)"
+)
+DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|no|some|any|his|her|my|their|your|our|i|we|you|they)[ \t]+$")
 # What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
 DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
     r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
 )
+# "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
+PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
 # A name straight after a social-history or visitors label, doing what visitors do.
 VISITOR = re.compile(
     r"\b(?i:social|visitors?|family)[ \t]*:[ \t]*(?P<name>[A-Za-z][a-z]+)"
@@ -182,10 +191,12 @@ class PeopleJudge:
             add(piece_start, end, "ner")
         for match in self.anchored.finditer(text):
             relation = match.group("rel").lower()
-            if _nursing_title(text, match.start("rel"), match.group("rel")) or not self._may_be_name(
-                match.group("name")
+            name = match.group("name")
+            if _nursing_title(text, match.start("rel"), match.group("rel")) or not (
+                self._may_be_name(name)
+                or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
             ):
-                continue  # "our CNS, Sister Julie", "with partner Present"
+                continue  # "our CNS, Sister Julie", "with partner Present", "son will visit"
             if relation in GROUP_LABELS and self.owner_of_relation.match(text, match.end("name")):
                 continue  # "Family: Jessica's mother Mrs ...": Jessica is whose mother she is
             add(match.start("name"), match.end("name"), "relation", relation=relation)
@@ -653,13 +664,16 @@ class PeopleJudge:
                 "a name written with a professional title or role, so a professional acting in role",
             )
         if relation is None and (
-            self.role_coordinated.search(before) or _signature(text, candidate, len(tokens))
+            self.role_coordinated.search(before)
+            or _signature(text, candidate, len(tokens))
+            or PER_BEFORE.search(before)
         ):
             return Judgement(
                 Category.PROFESSIONAL,
                 0.8,
                 "people/professional-role",
-                "a name sharing a professional title with the name before it, or signing the note",
+                "a name sharing a professional title with the name before it, signing the note, or "
+                "giving the instruction a plan follows ('per ...')",
             )
         if _matches_any(tokens, professionals) and relation is None:
             return Judgement(
@@ -722,9 +736,17 @@ class PeopleJudge:
             word, plural = match.group(1), match.group(2)
             if plural and (word[0].isupper() or len(word) < 3 or (word + plural).lower() in english):
                 continue  # "Marks", "pats", "wills": words; only a lower-case name takes a bare 's'
-            if not word[0].isupper() and (word.lower() in english or word.lower() in self.people.clinical):
-                continue  # "will", "mark" as words, "grace period"; "milovan" is a name in any case
             first = registry[word.lower()]
+            if (
+                not word[0].isupper()
+                and (word.lower() in english or word.lower() in self.people.clinical)
+                and not (
+                    first.category is Category.THIRD_PARTY_NAME
+                    and NAME_VERB_AFTER.match(text, match.end())
+                    and not DETERMINER_BEFORE.search(text, max(0, match.start() - 12), match.start())
+                )
+            ):
+                continue  # "will", "mark" as words, "grace period"; but "HOPE SAYS ..." after "DAUGHTER HOPE"
             extra.append(
                 _finding(
                     text,
@@ -817,7 +839,12 @@ def _name_tokens(name: str) -> list[str]:
 
 def _nursing_title(text: str, start: int, word: str) -> bool:
     """ "Sister" capitalised mid-sentence is a nurse's title ("our CNS, Sister Julie HAWTHORNE")."""
-    return word == "Sister" and text[:start].rstrip()[-1:] not in ("", ".", "!", "?", "\n")
+    before = text[max(0, start - 40) : start].rstrip()
+    return word == "Sister" and before[-1:] not in ("", ".", "!", "?", "\n") and not FAMILY_LABEL.search(before)
+
+
+# "Family: Sister Jocasta Pell": under a family label, "Sister" is a relation again
+FAMILY_LABEL = re.compile(r"\b(?i:family|relatives|nok|next of kin|contacts?|social)[ \t]*:$")
 
 
 def _usual_title(text: str, surname: str | None) -> str | None:

@@ -37,6 +37,15 @@ STOP = re.compile(r"\n|[.;!]")
 ABBREVIATED = re.compile(r"(?:\b[^\W\d_]|\b(?i:dr|drs|mr|mrs|ms|mx|st|prof))$")
 TITLES = {"dr": "Dr", "drs": "Drs", "mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "prof": "Prof"}
 SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
+# After "son will" / "WIFE MAY", a finite verb, a pause or the end says the word was a
+# name ("son Will rang", "WIFE MAY, 01632 ..."); a bare verb says it was the modal
+# ("son will visit").
+FINITE_AFTER = re.compile(
+    r"[ \t]*(?:[,.;:()\-]|$|(?i:is|was|has|had|says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|"
+    r"comes|wants|wanted|feels|felt|thinks|thought|reports|reported|told|asked|asks|and|who|lives|lived|"
+    r"works|worked|died|drinks|drank|aware|present|here|in|at)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
+    re.M,
+)
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
 
@@ -102,6 +111,15 @@ class Vocabulary:
         if lower in self.forenames:
             return lower not in self.clinical
         return not self.safe(lower)
+
+    def modal_name(self, lower: str, text: str, end: int) -> bool:
+        """A first name that is also a grammatical word ("will", "may"), right after a
+        relation word: a name when what follows could not follow the modal verb."""
+        return (
+            lower in self.function_words
+            and lower in self.forenames
+            and FINITE_AFTER.match(text, end) is not None
+        )
 
     def titled_name(self, lower: str) -> bool:
         """A word right after "Dr", "Mrs": a surname even when it is also a word ("Smith")."""
@@ -199,9 +217,10 @@ class Truecaser:
             elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
                 # in prose, only a known name ("her husband milovan" needs the gazetteer;
                 # "mum incl. rash" stays); in a lower-case or shouted note, any non-word
-                is_name = vocabulary.anchored_name(lower) and (
-                    mode != MIXED or lower in vocabulary.forenames or lower in vocabulary.surnames
-                )
+                is_name = (
+                    vocabulary.anchored_name(lower)
+                    and (mode != MIXED or lower in vocabulary.forenames or lower in vocabulary.surnames)
+                ) or vocabulary.modal_name(lower, text, offset + len(word))
                 listed = is_name
             elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
                 is_name = len(lower) == 1 or vocabulary.surname_after_name(lower)  # or an initial
