@@ -409,6 +409,24 @@ def test_csv_apply_keeps_rows_columns_and_the_untouched_cells(detector, policy, 
     assert any("REDACTED" in cell for row in after for cell in row)
 
 
+def test_csv_next_of_kin_columns_are_a_known_third_party(detector, policy, tmp_path):
+    source = tmp_path / "in" / "nok.csv"
+    source.parent.mkdir()
+    source.write_text(
+        "Date,Clinician,Free text,Patient name,NHS number,Next of kin,NOK phone\n"
+        "2024-01-03,Dr A Shah,Seen with daughter. Marguerite worried about falls.,Mrs Edna Blyth,"
+        "9434765919,Marguerite Olowe (daughter),07700 900321\n"
+        "2024-02-03,Dr A Shah,BP fine. Olowe to collect prescriptions.,Mrs Edna Blyth,"
+        "9434765919,Marguerite Olowe (daughter),07700 900321\n",
+        encoding="utf-8",
+    )
+    document, output = apply_one(detector, policy, source, tmp_path)
+    names = flagged(document, Category.THIRD_PARTY_NAME)
+    assert "Marguerite" in names and "Olowe" in names
+    assert "07700 900321" in flagged(document, Category.THIRD_PARTY_IDENTIFIER)
+    assert b"Marguerite" not in output.data and b"Olowe" not in output.data and b"900321" not in output.data
+
+
 def test_docx_apply_keeps_paragraphs_tables_and_formatting(detector, policy, tmp_path):
     import docx
 

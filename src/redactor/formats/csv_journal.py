@@ -132,9 +132,23 @@ def read(data: bytes, options: object = None) -> Parsed:
                 shown = shown or (segment if role == "term" else None)
         if code:
             builder.add_code(code, f"row {number} column {header[roles['code']]!r}", shown)
+        for role, kind in NEXT_OF_KIN.items():  # a known third party's own cells, whole
+            if role in roles:
+                column = roles[role]
+                builder.add(row[column], f"row {number} column {header[column]!r}", _cell(row, column), kind=kind)
+                name = re.sub(r"\(.*?\)", "", row[column]).strip()  # "Ann Lee (daughter)"
+                if role == "next_of_kin" and name and name not in document.third_parties:
+                    document.third_parties.append(name)
     builder.fill(document)
     newline = "\r\n" if "\r\n" in raw[:65536] else "\n"
     return Parsed(document, builder.fields, lambda: _dump([header, *body], delimiter, newline, data))
+
+
+NEXT_OF_KIN = {
+    "next_of_kin": "person-name",
+    "next_of_kin_phone": "person-contact",
+    "next_of_kin_address": "person-contact",
+}
 
 
 def _cell(row: list[str], column: int):  # type: ignore[no-untyped-def]
