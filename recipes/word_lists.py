@@ -124,6 +124,10 @@ def main() -> None:
         | faker_names(("first_names", "first_names_male", "first_names_female"))
     )
     surnames = with_folded(census("dist.all.last") | faker_names(("last_names",)))
+    # Names on one sex's lists only ("Miles", "Jessica"): whether "Mrs Brown" can be a
+    # patient named Miles Brown. A name on both ("Robin", "Jo") says nothing.
+    male = with_folded(census("dist.male.first") | faker_names(("first_names_male",)))
+    female = with_folded(census("dist.female.first") | faker_names(("first_names_female",)))
     # The names a UK practice meets most: Faker's popular-name lists for the locales of
     # its communities. A capitalised word on this list is a name on its own; one only
     # in the big gazetteer needs more (a surname beside it, or the language model).
@@ -138,6 +142,14 @@ def main() -> None:
     )
     write(OUT / "forename_gazetteer.txt", "# First names, one per line.\n" + source, forenames)
     write(OUT / "surname_gazetteer.txt", "# Surnames, one per line.\n" + source, surnames)
+    for sex, mine, other in (("male", male, female), ("female", female, male)):
+        write(
+            OUT / f"forename_{sex}.txt",
+            f"# First names found only on {sex} name lists: the US Census 1990 {sex} first names in\n"
+            f"# the `names` package (MIT) and Faker's first_names_{sex} lists (MIT) for the same\n"
+            "# locales as the gazetteer. Built by recipes/word_lists.py. Do not edit: rebuild.\n",
+            mine - other,
+        )
     write(
         OUT / "forename_common.txt",
         "# Common first names in the communities a UK practice serves: Faker's popular-name\n"

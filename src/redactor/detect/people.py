@@ -16,13 +16,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import jellyfish
 
+from ..ingest.demographics import DATE, parse_date
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
-from .truecase import Vocabulary
+from .truecase import FINITE_AFTER, Vocabulary
 
 # Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
 UP = "A-ZÀ-ÖØ-Þ"
@@ -56,9 +57,17 @@ WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
 # A relative's name that is also a word, mentioned again as the subject of what they did
 # or said ("DAUGHTER HOPE RANG ... HOPE SAYS"), never after a determiner ("the mark is").
 NAME_VERB_AFTER = re.compile(
-    r"(?:['’]s\b|[ \t]+(?i:says|said|rang|phoned|called|visited|came|wants|wanted|feels|felt|thinks|"
-    r"reports|reported|told|asked|is|was|has|had|will|would|does|did|can|could)\b)"
+    r"(?:['’]s\b|[ \t]+(?i:says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|comes|went|goes|"
+    r"wants|wanted|feels|felt|thinks|reports|told|tells|asked|asks|is|was|has|had|will|would|does|did|can|could|"
+    r"hit|hits|took|takes|left|leaves|got|gets|made|makes|saw|sees|gave|gives|kept|keeps|brought|brings|drove|"
+    r"drives|threw|broke|pays|paid|lives|works|drinks|knows|knew|(?![a-z]*eed\b)[a-z]{3,}ed)\b)"
 )
+# "deans been", "ambers place": a possessive typed without its apostrophe
+POSSESSIVE_S_AFTER = re.compile(
+    r"[ \t]+(?i:been|got|gone|not|house|flat|place|home|mum|dad|number|phone|mobile|car|new|old|partner|kids)\b"
+)
+NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
+WORD_AND_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "FRANK AND BILL", "daisy + will"
 DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|no|some|any|his|her|my|their|your|our|i|we|you|they)[ \t]+$")
 # What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
 DRUG_BEFORE = re.compile(
@@ -67,6 +76,19 @@ DRUG_BEFORE = re.compile(
 )
 # "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
+ORGANISATION_AFTER = re.compile(
+    r"[ \t]+(?:[A-Za-z&]+[ \t]+){0,2}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
+    r"hospital|unit|department|partnership|podiatry|pharmacy)\b"
+)
+# A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
+CHILD_WITH_AGE = re.compile(
+    rf"[(,;:][ \t]*(?:and[ \t]+)?(?P<name>{NAME_WORD})[ \t]*(?:\(|,)?[ \t]*(?:aged[ \t]+)?\d{{1,2}}"
+    r"(?:[ \t]*(?:yrs?|years?|y/?o|months?|mo|/12|/52))?\)?(?=[ \t]*[,;)\n.]|[ \t]+and\b|$)",
+    re.M,
+)
+# A married name and the name before it: "Rose (nee Doyle)", "SUSAN HEPWORTH, NEE BARRACLOUGH".
+MAIDEN_NAME = re.compile(r"[ \t]*[(,][ \t]*(?i:nee|née|formerly)[ \t]+(?P<maiden>[^\W\d_][^\W\d_'’\-]+)")
+WORDS_BEFORE = re.compile(r"([^\W\d_][^\W\d_'’\-]+)(?:[ \t]+([^\W\d_][^\W\d_'’\-]+))?$")
 # A name straight after a social-history or visitors label, doing what visitors do.
 VISITOR = re.compile(
     r"\b(?i:social|visitors?|family)[ \t]*:[ \t]*(?P<name>[A-Za-z][a-z]+)"
@@ -76,6 +98,7 @@ VISITOR = re.compile(
 CONTACT_AFTER = re.compile(
     rf"(?P<name>{NAME_WORD}[ ]{NAME_WORD})(?=[ \t]*(?:\(?(?i:cell|home|mobile|mob|tel|phone)\b[ \t#:.)]*)?[ \t]*\+?\(?\d{{3}})"
 )
+HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)\)")
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
@@ -137,7 +160,7 @@ class PeopleJudge:
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
-            rf"(?i:-in-law)?(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
+            rf"(?i:[ \t-]in[ \t-]law)?(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
         )
         self.relation_after = re.compile(
             rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
@@ -145,7 +168,7 @@ class PeopleJudge:
             rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
-        self.anchored = re.compile(rf"(?P<rel>\b(?i:{relation}))(?i:-in-law)?(?:'s)?{JOIN}(?P<name>{NAME})")
+        self.anchored = re.compile(rf"(?P<rel>\b(?i:{relation}))(?i:[ \t-]in[ \t-]law)?(?:'s)?{JOIN}(?P<name>{NAME})")
         self.relation_word = re.compile(rf"\b(?i:{relation})\b")
         self.owner_of_relation = re.compile(rf"['’]s[ \t]+(?i:{relation})\b")
         self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
@@ -204,6 +227,21 @@ class PeopleJudge:
             while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
+        for match in CHILD_WITH_AGE.finditer(text):  # "2 children (Ruby 6, Miles 3)"
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            relation = self.relation_word.search(text, max(line_start, match.start() - 80), match.start())
+            if relation and match.group("name").lower() in self.vocabulary.forenames:
+                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
+        for match in MAIDEN_NAME.finditer(text):  # "MARRIED 1950 TO ROSE (NEE DOYLE)", "SUSAN HEPWORTH, NEE ..."
+            before = WORDS_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            if before is None or match.group("maiden").lower() not in self.people.surnames:
+                continue
+            words = [(before.start(i), before.group(i)) for i in (1, 2) if before.group(i)]
+            named = [w for w in words if w[1].lower() in self.vocabulary.forenames]
+            if named:
+                start = named[0][0]
+                add(start, before.end(), "relation", relation="née")
+                add(match.start("maiden"), match.end("maiden"), "relation", relation="née")
         for match in VISITOR.finditer(text):  # "social: bob visited during the evening"
             if match.group("name").lower() in self.people.forenames:
                 add(match.start("name"), match.end("name"), "relation", relation="visitor")
@@ -280,7 +318,12 @@ class PeopleJudge:
         return self.vocabulary.anchored_name(first)
 
     def _unwrap(self, text: str, candidate: Candidate) -> Candidate:
-        """A first name at the end of a line whose surname starts the next one."""
+        """A first name at the end of a line whose surname starts the next one; a
+        hyphenated surname broken at its hyphen ("Okafor-\nHunt")."""
+        hyphen = HYPHEN_WRAP.match(text, candidate.end)
+        if hyphen:
+            candidate.end = hyphen.end()
+            return candidate
         wrapped = WRAPPED_SURNAME.match(text, candidate.end)
         word = text[candidate.start : candidate.end].lower()
         if wrapped and (word in self.people.forenames or word in self.people.ambiguous_forenames):
@@ -288,7 +331,7 @@ class PeopleJudge:
             people = self.people
             everyday = surname in people.english or surname in people.clinical
             # a relative's surname may be a word too ("nephew Jack\nPickles"), never a label
-            relatives = candidate.relation is not None and surname in people.surnames
+            relatives = (candidate.relation is not None or candidate.title is not None) and surname in people.surnames
             label = re.match(r"[ \t]*(?::|of\b)", text[wrapped.end("name") :])
             if surname not in people.function_words and (not everyday or (relatives and not label)):
                 candidate.end = wrapped.end("name")  # "Beatrix\nQuennell"
@@ -378,7 +421,8 @@ class PeopleJudge:
         }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
-        patient_title = patient.title or _usual_title(text, patient.surname)
+        written_title = patient.title or _usual_title(text, patient.surname)  # as the record writes it
+        patient_title = patient.title or self._title_by_name(patient) or written_title
         if _is_a_child(text, patient):
             patient_title = CHILD  # "Ms Bostock" in a two-year-old's record is an adult: not the patient
         # A third party the record's structure names (FHIR RelatedPerson): the parts of
@@ -405,7 +449,7 @@ class PeopleJudge:
                 else None
             )
             judgement = titled_registry.get(titled) if titled else None  # "Mrs Adeyemi" again
-            if judgement is None and titled and len(tokens) == 1 and titled[0] != (patient_title or "").lower():
+            if judgement is None and titled and len(tokens) == 1 and titled[0] != (written_title or "").lower():
                 # "Mrs Farrant" after "Mrs Angela Farrant" (her mother) in Ms Farrant's record
                 judgement = relatives_titled.get((titled[0], tokens[0]))
             if judgement is None:
@@ -460,7 +504,14 @@ class PeopleJudge:
                     previous = registry.get(token)
                     if previous is None or _rank(judgement) > _rank(previous):
                         registry[token] = judgement
-        findings.extend(self._other_mentions(text, findings, registry))
+        # "chase wood" again, in lower case: a relative's whole name, though both are words
+        pairs = {
+            pair
+            for _, tokens, judgement in judged
+            if judgement.category is Category.THIRD_PARTY_NAME
+            for pair in pairwise(tokens)
+        }
+        findings.extend(self._other_mentions(text, findings, registry, pairs))
         professional_tokens = {t for name in known_professionals for t in name}
         findings.extend(
             self._known_mentions(text, findings, known_third - professional_tokens, patient_tokens)
@@ -499,6 +550,16 @@ class PeopleJudge:
             extra.append(_finding(text, match.start(), end, judgement))
         return extra
 
+    def _title_by_name(self, patient: Patient) -> str | None:
+        """The patient's sex from a first name found on one sex's name lists only: in
+        Miles Brown's record "Mrs Brown" is someone else (his mother)."""
+        first = next((t for name in patient.forenames for t in _name_tokens(name)), None)
+        if first in self.people.male_forenames:
+            return "mr"
+        if first in self.people.female_forenames:
+            return "ms"
+        return None
+
     def _not_a_name(self, text: str, candidate: Candidate, tokens: list[str]) -> bool:
         not_names = self.people.not_names
         written = text[candidate.start : candidate.end]
@@ -515,6 +576,10 @@ class PeopleJudge:
             tokens[-1] in not_names and "relation" not in candidate.evidence
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
+        if candidate.evidence <= {"ner"} and written.islower() and all(
+            t in self.people.english or t in self.people.clinical for t in tokens
+        ):
+            return True  # "see 14/03", "every carol": everyday words the model took for names
         if candidate.evidence <= {"ner", "name-shape"}:
             # Alone, the language model tags lab tests and headings ("Urine ACR", "U&E",
             # "Continue MART"): an acronym, an ampersand or a known non-name rules it out.
@@ -529,6 +594,8 @@ class PeopleJudge:
             ):
                 return True  # "Acnecide OTC", "Possible CSE"; but "Mary COX"
         after = text[candidate.end : candidate.end + 40]
+        if candidate.evidence <= {"ner", "name-shape"} and ORGANISATION_AFTER.match(after):
+            return True  # "Ystrad Valley Community Podiatry Service"
         place = re.match(rf"[ \t]*(?:'s[ \t]+)?([{UP}{LOW}]+(?:[ \t]+[{UP}{LOW}]+)?)", after)
         if place:
             words = place.group(1).lower().split()
@@ -617,6 +684,8 @@ class PeopleJudge:
             match = self.relation_before.search(before)
             if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
+        if relation == "sister" and self.role_after.match(after):
+            relation = None  # "Sister L. Hart, Uro-oncology CNS": a nurse
         if relation in GROUP_LABELS and self.owner_of_relation.match(text, candidate.end):
             relation = None  # "Family: Jessica's mother ...": whose mother, not a relative
         if relation is None and self._may_be_name(written):
@@ -720,7 +789,11 @@ class PeopleJudge:
         )
 
     def _other_mentions(
-        self, text: str, findings: list[Finding], registry: dict[str, Judgement]
+        self,
+        text: str,
+        findings: list[Finding],
+        registry: dict[str, Judgement],
+        pairs: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
     ) -> list[Finding]:
         """Every other mention of a judged name token gets the same judgement."""
         if not registry:
@@ -734,15 +807,33 @@ class PeopleJudge:
             if any(s <= match.start() < e for s, e in covered):
                 continue
             word, plural = match.group(1), match.group(2)
-            if plural and (word[0].isupper() or len(word) < 3 or (word + plural).lower() in english):
+            if plural and (
+                word[0].isupper()
+                or len(word) < 3
+                or ((word + plural).lower() in english and not POSSESSIVE_S_AFTER.match(text, match.end()))
+            ):
                 continue  # "Marks", "pats", "wills": words; only a lower-case name takes a bare 's'
             first = registry[word.lower()]
+            if (
+                word.lower() in self.people.function_words
+                and SENTENCE_START.search(text, max(0, match.start() - 20), match.start())
+                and not FINITE_AFTER.match(text, match.end())
+            ):
+                continue  # "Will review 2/7." opening a sentence, where the husband is Will
             if (
                 not word[0].isupper()
                 and (word.lower() in english or word.lower() in self.people.clinical)
                 and not (
                     first.category is Category.THIRD_PARTY_NAME
-                    and NAME_VERB_AFTER.match(text, match.end())
+                    and (
+                        NAME_VERB_AFTER.match(text, match.end())
+                        or NAME_AND_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                        or (
+                            (joined := WORD_AND_BEFORE.search(text, max(0, match.start() - 30), match.start()))
+                            and joined.group(1).lower() in registry
+                        )
+                        or _in_a_known_pair(text, match.start(), match.end(), pairs)
+                    )
                     and not DETERMINER_BEFORE.search(text, max(0, match.start() - 12), match.start())
                 )
             ):
@@ -862,6 +953,20 @@ def _usual_title(text: str, surname: str | None) -> str | None:
     return ranked[0][0]
 
 
+NEXT_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
+PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _in_a_known_pair(text: str, start: int, end: int, pairs: set[tuple[str, str]]) -> bool:
+    """The word and its neighbour are two parts of a relative's name judged elsewhere."""
+    word = text[start:end].lower()
+    after = NEXT_WORD_AFTER.match(text, end)
+    before = PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    return bool(
+        (after and (word, after.group(1).lower()) in pairs) or (before and (before.group(1).lower(), word) in pairs)
+    )
+
+
 def _signature(text: str, candidate: Candidate, words: int) -> bool:
     """A full name alone on the record's last line signs it ("...around to decrease
     anxiety.\n\nMary Rueping")."""
@@ -893,7 +998,8 @@ def _is_a_child(text: str, patient: Patient) -> bool:
     if not patient.dob:
         return False
     born = int(patient.dob[:4])
-    later = [year for y in YEAR.findall(text) if (year := int(y)) > born]
+    written = [int(date[:4]) for match in DATE.finditer(text) if (date := parse_date(match.group()))]
+    later = [year for year in (*map(int, YEAR.findall(text)), *written) if year > born]
     return bool(later) and max(later) - born < 16  # no later date written: not known
 
 

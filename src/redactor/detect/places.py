@@ -25,7 +25,7 @@ GAP = re.compile(r"[ \t]+|[ \t]*\n[ \t]*(?=\S)|[ \t]*,[ \t]*(?:\n[ \t]*)?(?=\S)"
 POSSESSIVE_HOME = re.compile(
     r"(?:(?:his|her|my|their|our|a)[ \t]+)?[a-z]+(?:'s|’s|s)[ \t]+(?:on|in|at)[ \t]+", re.I
 )
-SPACES = re.compile(r"[ \t]*")
+SPACES = re.compile(r"[ \t]*(?:\n[ \t]*)?")  # the place may start the next line
 NUMBER_OPENING = re.compile(r"(?:flat|apartment|unit|no\.?|number)?[ \t]*\d", re.I)
 # The words before a cue in its clause: none ("Works at Tesco" in a clinician's
 # shorthand) or the writer ("i work at", "we live on") make the place the patient's.

@@ -59,6 +59,9 @@ class People:
     common_english: frozenset[str] = frozenset()  # the most common of them ("will", "grace")
     clinical: frozenset[str] = frozenset()  # clinical abbreviations, terms and drugs
     function_words: frozenset[str] = frozenset()  # "will", "may", "in": never a name after "son"
+    after_name_words: frozenset[str] = frozenset()  # "seen", "well": never a surname after a name
+    male_forenames: frozenset[str] = frozenset()  # on male name lists only ("miles")
+    female_forenames: frozenset[str] = frozenset()  # on female name lists only ("jessica")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,9 @@ def load_people(folder: Path) -> People:
         common_english=common_english,
         clinical=clinical,
         function_words=frozenset(read_word_list(folder / "function_words.txt")),
+        after_name_words=frozenset(read_word_list(folder / "after_name_words.txt")),
+        male_forenames=frozenset(read_word_list(folder / "forename_male.txt")),
+        female_forenames=frozenset(read_word_list(folder / "forename_female.txt")),
     )
 
 

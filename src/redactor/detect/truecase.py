@@ -41,11 +41,14 @@ SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
 # name ("son Will rang", "WIFE MAY, 01632 ..."); a bare verb says it was the modal
 # ("son will visit").
 FINITE_AFTER = re.compile(
-    r"[ \t]*(?:[,.;:()\-]|$|(?i:is|was|has|had|says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|"
+    r"[ \t]*(?:[,.;:()\-\"“”]|$|(?i:is|was|has|had|says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|"
     r"comes|wants|wanted|feels|felt|thinks|thought|reports|reported|told|asked|asks|and|who|lives|lived|"
-    r"works|worked|died|drinks|drank|aware|present|here|in|at)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
+    r"works|worked|died|drinks|drank|aware|present|here|in|at|will|would|may|might|can|could|should|must)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
     re.M,
 )
+ANCHOR_BRIDGE = frozenset({"is", "was", "called", "named", "in", "law", "aka"})
+NICKNAME_GAP = re.compile(r"^[ \t]*\($")  # a first name, then "(Bill)"
+AFTER_NICKNAME = re.compile(r"^\)[ \t]+$")  # "(Bill) O'Sullivan": the surname goes on
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
 
@@ -63,6 +66,7 @@ class Vocabulary:
     function_words: frozenset[str]  # and the verbs that report ("said", "phoned")
     role_acronyms: frozenset[str]
     role_words: frozenset[str]
+    after_name: frozenset[str] = frozenset()
 
     @classmethod
     def from_people(cls, people: People) -> Vocabulary:
@@ -79,6 +83,7 @@ class Vocabulary:
             | {v.lower() for v in people.info_verbs if " " not in v and v.isalpha()},
             role_acronyms=frozenset(a.lower() for a in people.professional_acronyms),
             role_words=frozenset(w for w in people.professional_words if " " not in w),
+            after_name=people.after_name_words,
         )
 
     def is_relation(self, lower: str) -> bool:
@@ -127,11 +132,17 @@ class Vocabulary:
             return True
         return self.anchored_name(lower)
 
-    def surname_after_name(self, lower: str) -> bool:
+    def surname_after_name(self, lower: str, text: str = "", end: int = 0) -> bool:
         """The word after a first name in a shouted or lower-case note: a surname unless
         it is grammar, a role or a clinical word, or an English word no surname list
-        holds among the rarer ones ("IRENE CZYZEWICZ", "joanna hart", not "JANE IN")."""
-        if lower in self.function_words or lower in self.role_acronyms or lower in self.clinical:
+        holds among the rarer ones ("IRENE CZYZEWICZ", "joanna hart", not "JANE IN");
+        a surname that is also a word when a pause or a verb follows it ("MARK BIRD.",
+        "FRANK WELLS KILLED")."""
+        if lower in self.function_words or lower in self.role_acronyms or lower in self.after_name:
+            return False
+        if lower in self.surnames and text and FINITE_AFTER.match(text, end) is not None:
+            return True
+        if lower in self.clinical:
             return False
         if lower in self.surnames and lower not in self.common_english:
             return True
@@ -143,6 +154,17 @@ class Vocabulary:
         if len(lower) < 3 or lower not in self.forenames or lower in self.clinical or lower in self.function_words:
             return False
         return lower not in self.english or (lower in self.common_forenames and lower not in self.common_english)
+
+
+LABEL = re.compile(r"^[^\n]{1,60}?:[ \t]+(?=\S)")
+
+
+def _after_label(segment: str) -> str:
+    """A line's label says nothing of how its text is typed: "[13:31] Pt -> Practice: mum
+    is halina wojcik" is a lower-case message."""
+    label = LABEL.match(segment)
+    rest = segment[label.end() :] if label else segment
+    return rest if sum(c.isalpha() for c in rest) >= 12 else segment
 
 
 def passage_mode(segment: str) -> str:
@@ -177,7 +199,7 @@ class Truecaser:
         """The text with passages recased; identical when nothing needed it."""
         chars: list[str] | None = None
         for start, end in _segments(text):
-            mode = passage_mode(text[start:end])
+            mode = passage_mode(_after_label(text[start:end]))
             for offset, new in self._recase(text, start, end, mode):
                 if chars is None:
                     chars = list(text)
@@ -205,14 +227,20 @@ class Truecaser:
                 gap = gap[1:]  # "V. Degiorgio", "Dr. Smith": the full stop ends no sentence
             previous_lower = previous.lower()
             previous = word
-            if BREAK.search(gap) or (state == "name" and not LIST_JOIN.match(gap)):
+            if state == "name" and NICKNAME_GAP.match(gap) and lower in vocabulary.forenames:
+                state = "nickname"  # "SON WILLIAM (BILL) O'SULLIVAN"
+            elif BREAK.search(gap) or (state == "name" and not LIST_JOIN.match(gap) and not AFTER_NICKNAME.match(gap)):
                 state, listed = None, False
+            if state == "anchor" and lower in ANCHOR_BRIDGE:
+                continue  # "mum is halina", "brother in law rich": the anchor holds
             if state == "name" and lower == "and":
                 state = "and" if listed else None
                 changes.extend(_change(offset, word, self._plain(word, lower, mode)))
                 continue
             is_name = False
-            if state == "title":
+            if state == "nickname":
+                is_name = True
+            elif state == "title":
                 is_name = vocabulary.titled_name(lower)
             elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
                 # in prose, only a known name ("her husband milovan" needs the gazetteer;
@@ -223,7 +251,7 @@ class Truecaser:
                 ) or vocabulary.modal_name(lower, text, offset + len(word))
                 listed = is_name
             elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
-                is_name = len(lower) == 1 or vocabulary.surname_after_name(lower)  # or an initial
+                is_name = len(lower) == 1 or vocabulary.surname_after_name(lower, text, offset + len(word))
             elif mode != MIXED:
                 is_name = vocabulary.lone_name(lower)
                 listed = False

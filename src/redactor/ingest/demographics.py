@@ -103,18 +103,22 @@ def _iso(day: str, month: str, year: str) -> str | None:
 
 
 def split_name(value: str) -> tuple[tuple[str, ...], str | None]:
-    """("Mr Daniel HARGREAVES") -> (("Daniel",), "Hargreaves"); handles "SURNAME, Forename"."""
+    """("Mr Daniel HARGREAVES") -> (("Daniel",), "Hargreaves"); handles "SURNAME, Forename";
+    a first name the patient goes by, in brackets, is one of theirs ("Eugene (Gene) FOX")."""
+    known_as = tuple(
+        _tidy(w) for w in re.findall(r"\(([^\W\d_][^\W\d_'’\-]+)\)", value) if w.lower() not in TITLES
+    )
     value = re.sub(r"\(.*?\)", " ", value).strip(" ,.")
     if "," in value:
         surname, _, rest = value.partition(",")
         words = [w for w in rest.split() if w.lower().strip(".") not in TITLES]
-        return tuple(_tidy(w) for w in words), _tidy(surname.strip()) or None
+        return (*(_tidy(w) for w in words), *known_as), _tidy(surname.strip()) or None
     words = [w for w in value.split() if w.lower().strip(".") not in TITLES]
     if not words:
-        return (), None
+        return known_as, None
     if len(words) == 1:
-        return (), _tidy(words[0])
-    return tuple(_tidy(w) for w in words[:-1]), _tidy(words[-1])
+        return known_as, _tidy(words[0])
+    return (*(_tidy(w) for w in words[:-1]), *known_as), _tidy(words[-1])
 
 
 def _tidy(word: str) -> str:
@@ -141,7 +145,7 @@ UNLABELLED_ADDRESS = re.compile(
     # "of 31 Linden Grove", "Flat 2, ...", "Holly Bank, 2 Station Road, ..." (a house name
     # first), up to a column gap ("...  Tel 01632 ...")
     r"^[ \t]*(?:of[ \t]+)?(?P<value>(?:Flat|Apartment|Unit)[ \t]+\d+[^\n]*?"
-    r"|(?:[A-Z][\w'’\-]+(?:[ ][A-Z][\w'’\-]+){0,2},[ \t]+)?\d{1,4}[A-Za-z]?,?[ \t]+[A-Z][^\n]*?)(?:[ \t]{2,}[^\n]*)?$",
+    r"|(?:[A-Z][\w'’\-]+(?:[ ][A-Za-z][\w'’\-]*){0,3},[ \t]+)?\d{1,4}[A-Za-z]?,?[ \t]+[A-Z][^\n]*?)(?:[ \t]{2,}[^\n]*)?$",
     re.M,
 )
 
