@@ -69,6 +69,13 @@ POSSESSIVE_S_AFTER = re.compile(
 NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
 WORD_AND_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "FRANK AND BILL", "daisy + will"
 DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|no|some|any|his|her|my|their|your|our|i|we|you|they)[ \t]+$")
+MEDICINE_WORDS = frozenset(
+    {"otc", "patch", "pill", "pills", "tab", "tabs", "tablet", "tablets", "capsule", "capsules", "cream", "gel", "inhaler", "mg", "mcg", "coil"}
+)
+MEDICINE_AFTER = re.compile(rf"[ \t]+(?i:{'|'.join(sorted(MEDICINE_WORDS))})\b")
+SLASHED_AFTER = re.compile(r"[ \t]*/[ \t]*([^\W\d_][\w\-]*)")
+SLASHED_BEFORE = re.compile(r"([^\W\d_][\w\-]*)[ \t]*/[ \t]*$")
+BRACKETED_AFTER = re.compile(r"([^\W\d_][\w\-]*)[ \t]*\([ \t]*$")  # "FABER (PATRICK)"
 # What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
 DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
@@ -77,8 +84,8 @@ DRUG_BEFORE = re.compile(
 # "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
 ORGANISATION_AFTER = re.compile(
-    r"[ \t]+(?:[A-Za-z&]+[ \t]+){0,2}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
-    r"hospital|unit|department|partnership|podiatry|pharmacy)\b"
+    r"[ \t]+(?:[A-Za-z&]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
+    r"hospital|hosp|unit|department|partnership|podiatry|pharmacy)\b"
 )
 # A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
 CHILD_WITH_AGE = re.compile(
@@ -156,7 +163,7 @@ class PeopleJudge:
             # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
             rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&]+[ \t]+){{0,5}}|[ \t]+)"
             # ... but not the role of the next person named ("Marlon REID - PC Brennan")
-            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)(?![ \t]+[A-Z][a-z])"
+            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)(?![ \t][A-Z][a-z])"
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
@@ -550,6 +557,22 @@ class PeopleJudge:
             extra.append(_finding(text, match.start(), end, judgement))
         return extra
 
+    def _among_medicines(self, text: str, candidate: Candidate) -> bool:
+        """Beside a medicine or a clinical test, a name is a brand or an eponym: written
+        with "/" to a clinical term, followed by a form or "OTC", or in brackets after one."""
+        clinical = self.people.clinical
+        after = MEDICINE_AFTER.match(text, candidate.end)
+        slash_after = SLASHED_AFTER.match(text, candidate.end)
+        slash_before = SLASHED_BEFORE.search(text, max(0, candidate.start - 30), candidate.start)
+        bracket_before = BRACKETED_AFTER.search(text, max(0, candidate.start - 30), candidate.start)
+        return bool(
+            after
+            or any(word.lower() in MEDICINE_WORDS for word in text[candidate.start : candidate.end].split()[1:])
+            or (slash_after and slash_after.group(1).lower() in clinical)
+            or (slash_before and slash_before.group(1).lower() in clinical)
+            or (bracket_before and bracket_before.group(1).lower() in clinical)
+        )
+
     def _title_by_name(self, patient: Patient) -> str | None:
         """The patient's sex from a first name found on one sex's name lists only: in
         Miles Brown's record "Mrs Brown" is someone else (his mother)."""
@@ -572,6 +595,8 @@ class PeopleJudge:
             and DRUG_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
         ):
             return True  # "On Yasmin for 6 years", "stop Yasmin today": a medicine
+        if not titled and not candidate.evidence & {"relation", "contact"} and self._among_medicines(text, candidate):
+            return True  # "Yasmin/Lucette", "POP (Hana OTC, Cerazette)", "FABER (PATRICK)"
         if (tokens[-1] in self.people.place_words and not titled) or (
             tokens[-1] in not_names and "relation" not in candidate.evidence
         ):
@@ -588,13 +613,16 @@ class PeopleJudge:
                 return True
             if any(w.islower() and w not in NAME_PARTICLES for w in words[1:]):
                 return True  # "Department of Dermatology": names have no lower-case words inside
+            first = tokens[0]
+            if len(tokens) > 1 and first in self.people.common_english and first not in self.vocabulary.forenames:
+                return True  # "Neck ROM", "Using MART": an everyday word opens no name
             if any(w.isupper() and len(w) <= 4 for w in words) and not (
                 NAME_SHAPE.fullmatch(" ".join(words))
                 and all(w.lower() in self.people.surnames for w in words if w.isupper())
             ):
                 return True  # "Acnecide OTC", "Possible CSE"; but "Mary COX"
         after = text[candidate.end : candidate.end + 40]
-        if candidate.evidence <= {"ner", "name-shape"} and ORGANISATION_AFTER.match(after):
+        if candidate.evidence <= {"ner", "name-shape", "forename"} and ORGANISATION_AFTER.match(after):
             return True  # "Ystrad Valley Community Podiatry Service"
         place = re.match(rf"[ \t]*(?:'s[ \t]+)?([{UP}{LOW}]+(?:[ \t]+[{UP}{LOW}]+)?)", after)
         if place:

@@ -79,7 +79,9 @@ PATIENTS_OWN_CONTACT = re.compile(
     re.IGNORECASE,
 )
 # Identifiers that identify someone only when the line says whose they are.
-TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE"})
+TIED_TO_A_PERSON = frozenset({"WORKPLACE_OR_SCHOOL", "VEHICLE_OR_HANDLE", "HOUSE_NUMBER"})
+# "Tel 01632 ...", "(mob: 07700 ...)": the label goes with a third party's number
+PHONE_LABEL = re.compile(r"\b(?i:tel|telephone|mob|mobile|phone|ph|home|work|landline)\.?[ \t]*:?[ \t]*$")
 CONTACT_ENTITIES = frozenset({"UK_PHONE", "STREET_ADDRESS", "UK_POSTCODE", "EMAIL_ADDRESS"})
 LETTERHEAD_LINES = 15
 PLACE_AFTER_VERB = re.compile(
@@ -89,11 +91,11 @@ PLACE_AFTER_VERB = re.compile(
 # The parts of an address written before its postcode or numbered street: "Flat 3,
 # Larkspur House,\nFernshaw FN4 6QB", "THE LAURELS, MOSS LANE, BRINDLEMOOR BQ1 3XE".
 _PART = (
-    r"(?:(?:Flat|FLAT|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d+[A-Za-z]?|\d{1,4}[A-Za-z]?|[A-Z][\w'’\-]*)"
-    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:[A-Z][\w'’\-]*|\d{1,4}[A-Za-z]?)){0,3}"
+    r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d+[A-Za-z]?|\d{1,4}[A-Za-z]?|[A-Za-z][\w'’\-]*)"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:[A-Za-z][\w'’\-]*|\d{1,4}[A-Za-z]?)){0,3}"
 )
 ADDRESS_BEFORE = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*\n?[ \t]*){{1,5}}(?:{_PART}[ \t]+)?$")
-ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
+ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
 POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
@@ -378,6 +380,8 @@ class Detector:
             )
             if ORGANISATION_LINE.search(context):
                 return None  # switchboard, ward, practice or hospital contact details
+        if hit.entity == "UK_PHONE" and (label := PHONE_LABEL.search(text, max(0, whole - 16), whole)):
+            whole = label.start()
         return Finding(
             whole,
             hit.end,
@@ -416,6 +420,7 @@ _IDENTIFIER_NAMES = {
     "WORKPLACE_OR_SCHOOL": "school or workplace",
     "VEHICLE_OR_HANDLE": "vehicle registration or online handle",
     "UK_NHS": "NHS number",
+    "HOUSE_NUMBER": "house number",
 }
 
 

@@ -18,7 +18,12 @@ from typing import Any
 from .identifiers import IdentifierHit
 
 PATTERN = "place-after-cue"
-ENTITIES = {"workplace": "WORKPLACE_OR_SCHOOL", "school": "WORKPLACE_OR_SCHOOL", "home": "STREET_ADDRESS"}
+ENTITIES = {
+    "workplace": "WORKPLACE_OR_SCHOOL",
+    "school": "WORKPLACE_OR_SCHOOL",
+    "institution": "WORKPLACE_OR_SCHOOL",
+    "home": "STREET_ADDRESS",
+}
 TOKEN = re.compile(r"[\w'’&\-]+(?:\.(?=\w))?[\w'’&\-]*\.?")
 # one space, a line wrap (never a blank line) or a comma between the place's words
 GAP = re.compile(r"[ \t]+|[ \t]*\n[ \t]*(?=\S)|[ \t]*,[ \t]*(?:\n[ \t]*)?(?=\S)")
@@ -29,7 +34,7 @@ SPACES = re.compile(r"[ \t]*(?:\n[ \t]*)?")  # the place may start the next line
 NUMBER_OPENING = re.compile(r"(?:flat|apartment|unit|no\.?|number)?[ \t]*\d", re.I)
 # The words before a cue in its clause: none ("Works at Tesco" in a clinician's
 # shorthand) or the writer ("i work at", "we live on") make the place the patient's.
-CLAUSE_BREAK = re.compile(r"[.;:!?(]|\n[ \t]*\n|\n[ \t]*(?=[A-Z])")
+CLAUSE_BREAK = re.compile(r"[.;:!?]|\n[ \t]*\n|\n[ \t]*(?=[A-Z])")
 OWN_SUBJECTS = frozenset({"i", "we", "im", "i'm", "pt", "patient", "me", "myself", "i've", "ive"})
 
 
@@ -57,6 +62,7 @@ class PlaceFinder:
         )
         self.cues = list(self.kind_of)
         self.numbered_only = {w.lower() for w in config.get("numbered_only", [])}
+        self.institution_words = frozenset(w.lower() for w in config.get("institution_words", []))
         self.stop = frozenset(w.lower() for w in config["stop_words"])
         self.generic = frozenset(w.lower() for w in config["generic"])
         self.max_words = int(config.get("max_words", 8))
@@ -77,6 +83,9 @@ class PlaceFinder:
             if self._patients_own(text, cue.start()):
                 continue
             end = self._place_end(text, start)
+            if end > start and self.kind_of[word] == "institution":
+                words = {w.lower().strip("'’.,") for w in text[start:end].split()}
+                end = end if words & self.institution_words else start
             if end > start:
                 hits.append(
                     IdentifierHit(offset + start, offset + end, ENTITIES[self.kind_of[word]], 0.7, PATTERN)
