@@ -146,6 +146,12 @@ def test_name_case(word, cased):
         ("Her son Elias attends Pettigrew Lane Nursery three mornings a week.", "Pettigrew Lane Nursery"),
         ("my brother kai is staying at his mum's on Ardwick Row, Tollbridge; he drinks", "Ardwick Row, Tollbridge"),
         ("dtr lives at flat 3, wendle court, ossington now and visits weekly", "flat 3, wendle court, ossington"),
+        ("Mother: Ruby Okonjo DOB 19/07/1998  Father: not named", "19/07/1998"),
+        ("my neighbour bill at number 14 said its ringworm", "number 14"),
+        ("my sister: 12 beech grove, tollbridge tb4 2hh", "12 beech grove, tollbridge tb4 2hh"),
+        ("son Ashton (7) at St Anselm's RC Primary, Pensford.", "St Anselm's RC Primary, Pensford"),
+        ("her kids go to little acorns nursery and her mum has them weekends", "little acorns nursery"),
+        ("Wife's mobile: 07700 900\n388.", "07700 900\n388"),
     ],
 )
 def test_relatives_identifiers_in_any_layout(analyse, text, identifier):
@@ -223,6 +229,11 @@ def test_a_relative_sharing_the_patients_title_and_surname(analyse):
         ("my sister is ok but tamsins drinking again", "tamsins"),
         ("Family: Sister Jocasta Pell 07700 900512 (key holder).", "Jocasta Pell"),
         ("social: wendell visited during the evening.", "wendell"),
+        ("Dependants: 2 children (Ruby-Rose 6, Miles 3).", "Ruby-Rose"),
+        ("Dependants: 2 children (Ruby-Rose 6, Miles 3).", "Miles"),
+        ("WITH MOTHER MRS JEAN O'NEILL (PREV BRANNIGAN).", "BRANNIGAN"),
+        ("Lift offered by Walter Haigh; Walter's tel is 01632 960681.", "Walter's"[:6]),
+        ("SEEN WITH SON-IN-LAW MARK BIRD. BROTHER-FRANK WELLS KILLED IN A FALL.", "FRANK WELLS"),
     ],
 )
 def test_more_shapes_of_a_relatives_name(analyse, text, name):

@@ -76,6 +76,7 @@ MEDICINE_AFTER = re.compile(rf"[ \t]+(?i:{'|'.join(sorted(MEDICINE_WORDS))})\b")
 SLASHED_AFTER = re.compile(r"[ \t]*/[ \t]*([^\W\d_][\w\-]*)")
 SLASHED_BEFORE = re.compile(r"([^\W\d_][\w\-]*)[ \t]*/[ \t]*$")
 BRACKETED_AFTER = re.compile(r"([^\W\d_][\w\-]*)[ \t]*\([ \t]*$")  # "FABER (PATRICK)"
+FIELD_LABELS = frozenset({"dob", "d.o.b", "nhs", "tel", "mob", "mobile", "phone", "addr", "address", "email", "age"})
 # What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
 DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
@@ -94,19 +95,23 @@ CHILD_WITH_AGE = re.compile(
     re.M,
 )
 # A married name and the name before it: "Rose (nee Doyle)", "SUSAN HEPWORTH, NEE BARRACLOUGH".
-MAIDEN_NAME = re.compile(r"[ \t]*[(,][ \t]*(?i:nee|née|formerly)[ \t]+(?P<maiden>[^\W\d_][^\W\d_'’\-]+)")
-WORDS_BEFORE = re.compile(r"([^\W\d_][^\W\d_'’\-]+)(?:[ \t]+([^\W\d_][^\W\d_'’\-]+))?$")
+MAIDEN_NAME = re.compile(r"[ \t]*[(,][ \t]*(?i:nee|née|formerly|prev|previously)[ \t]+(?P<maiden>[^\W\d_][^\W\d_'’\-]+)")
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))+"  # "O'Neill", "Smith-Jones"
+WORDS_BEFORE = re.compile(rf"({_WORD})(?:[ \t]+({_WORD}))?$")
 # A name straight after a social-history or visitors label, doing what visitors do.
 VISITOR = re.compile(
     r"\b(?i:social|visitors?|family)[ \t]*:[ \t]*(?P<name>[A-Za-z][a-z]+)"
     r"(?=[ \t]+(?i:called|visited|phoned|rang|came|in[ \t]+to|here|at[ \t]+bedside)\b)"
+)
+POSSESSIVE_CONTACT = re.compile(
+    rf"\b(?P<name>{NAME_WORD})['’]s[ \t]+(?i:tel|telephone|mobile|mob|number|phone|landline|email|address)\b"
 )
 # A full name with a phone number or its label right after it: someone to contact.
 CONTACT_AFTER = re.compile(
     rf"(?P<name>{NAME_WORD}[ ]{NAME_WORD})(?=[ \t]*(?:\(?(?i:cell|home|mobile|mob|tel|phone)\b[ \t#:.)]*)?[ \t]*\+?\(?\d{{3}})"
 )
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
-PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)\)")
+PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
 NAME_PARTICLES = frozenset(
@@ -252,6 +257,9 @@ class PeopleJudge:
         for match in VISITOR.finditer(text):  # "social: bob visited during the evening"
             if match.group("name").lower() in self.people.forenames:
                 add(match.start("name"), match.end("name"), "relation", relation="visitor")
+        for match in POSSESSIVE_CONTACT.finditer(text):  # "Walter's tel is 01632 ..."
+            if match.group("name").lower() in self.vocabulary.forenames:
+                add(match.start("name"), match.end("name"), "contact")
         for match in CONTACT_AFTER.finditer(text):  # "Lopie Certusi cell# 410-...", "Jo Bell 07700 ..."
             words = match.group("name").lower().split()
             if not any(w in self.people.english or w in self.people.clinical for w in words):
@@ -365,6 +373,7 @@ class PeopleJudge:
             words.pop(0)
         while words and (
             strip(words[-1].group()) in self.people.relations
+            or strip(words[-1].group()) in FIELD_LABELS  # "Ruby Okafor DOB 19/07/1998"
             or self._is_role_word(words[-1].group())
             or not words[-1].group()[0].isupper()  # "Karen rang": names are capitalised
         ):

@@ -97,6 +97,7 @@ _PART = (
 ADDRESS_BEFORE = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*\n?[ \t]*){{1,5}}(?:{_PART}[ \t]+)?$")
 ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
 POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
+LOWER_POSTCODE_AFTER = re.compile(r",?[ \t]*(?:[a-z]+[ \t]+)?[a-z]{1,2}\d[a-z\d]?[ ]\d[a-z]{2}\b")
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
@@ -309,8 +310,12 @@ class Detector:
             if hit.start >= hit.end:
                 return None
         value = text[hit.start : hit.end]
-        if hit.pattern == "numbered-street-lower" and value.split()[1].strip(",") in self.models.people.english:
-            return None  # "2 weeks review close": a street's name is no everyday word
+        if (
+            hit.pattern == "numbered-street-lower"
+            and value.split()[1].strip(",") in self.models.people.english
+            and not LOWER_POSTCODE_AFTER.match(text, hit.end)
+        ):
+            return None  # "2 weeks review close": a street's name is no everyday word, unless a postcode follows
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
         whole = hit.start  # an address's first part, back from its postcode or street

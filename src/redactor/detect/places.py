@@ -30,6 +30,7 @@ GAP = re.compile(r"[ \t]+|[ \t]*\n[ \t]*(?=\S)|[ \t]*,[ \t]*(?:\n[ \t]*)?(?=\S)"
 POSSESSIVE_HOME = re.compile(
     r"(?:(?:his|her|my|their|our|a)[ \t]+)?[a-z]+(?:'s|’s|s)[ \t]+(?:on|in|at)[ \t]+", re.I
 )
+UNIT_NUMBER = re.compile(r"[ \t]+\d{1,4}[A-Za-z]?\b")
 SPACES = re.compile(r"[ \t]*(?:\n[ \t]*)?")  # the place may start the next line
 NUMBER_OPENING = re.compile(r"(?:flat|apartment|unit|no\.?|number)?[ \t]*\d", re.I)
 # The words before a cue in its clause: none ("Works at Tesco" in a clinician's
@@ -127,12 +128,20 @@ class PlaceFinder:
                     break
                 parts.append([])
             position = gap.end()
-        names_someone = any(self._names_a_place(raw) for part in parts for raw in part)
+        names_someone = any(
+            self._names_a_place(raw) for part in parts for raw in part
+        ) or self._named_institution(words)
         if not words or words[0] in ("a", "an") or not names_someone:
             return start
         if all(w in self.generic for w in words):
             return start
         return end
+
+    def _named_institution(self, words: list[str]) -> bool:
+        """ "little acorns nursery": every word English, but a name before the school word
+        ("back to school once fever gone" names none)."""
+        first = next((i for i, w in enumerate(words) if w in self.institution_words), None)
+        return first is not None and any(w not in self.generic for w in words[:first])
 
     def _names_a_place(self, raw: str) -> bool:
         """A number, a word no English dictionary has ("fernshaw", "speedyfit"), or a
@@ -151,8 +160,8 @@ class PlaceFinder:
         """After a comma the address goes on only with a number, a street word or a place
         name ("flat 9, kestrel court, fernshaw"), never with a new clause."""
         word = raw.rstrip(".").lower()
-        if any(c.isdigit() for c in word) or word in self.place_words:
-            return True
+        if any(c.isdigit() for c in word) or word in self.place_words or UNIT_NUMBER.match(text, after):
+            return True  # "flat 9", "Unit 4 Beck Mill", "Church Row"
         following = TOKEN.match(text, after + 1) if text[after : after + 1] in (" ", "\t") else None
         if following and following.group().rstrip(".").lower() in self.place_words:
             return True

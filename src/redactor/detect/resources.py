@@ -41,6 +41,21 @@ class LexiconRule:
         return f"{self.category}/{self.id}"
 
 
+class NameSet(frozenset):  # type: ignore[type-arg]
+    """A first-name list that also holds the double-barrelled names made of its names
+    ("ruby-rose", "lily-mae", "anne-marie")."""
+
+    __slots__ = ()
+
+    def __contains__(self, word: object) -> bool:
+        if frozenset.__contains__(self, word):
+            return True
+        if not isinstance(word, str) or "-" not in word:
+            return False
+        parts = word.split("-")
+        return all(part and frozenset.__contains__(self, part) for part in parts)
+
+
 @dataclass(frozen=True, slots=True)
 class People:
     relations: frozenset[str]
@@ -212,14 +227,14 @@ def load_people(folder: Path) -> People:
         relations=relations,
         professional_words=frozenset(words),
         professional_acronyms=frozenset(acronyms),
-        forenames=frozenset(forenames - ambiguous),
-        ambiguous_forenames=frozenset(ambiguous),
+        forenames=NameSet(forenames - ambiguous),
+        ambiguous_forenames=NameSet(ambiguous),
         not_names=frozenset(w.lower() for w in read_word_list(folder / "not_names.txt")),
         info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
         place_words=frozenset(w.lower() for w in read_word_list(folder / "place_words.txt")),
         agencies=frozenset(w.lower() for w in read_word_list(folder / "agencies.txt")),
         surnames=frozenset(read_word_list(folder / "surname_gazetteer.txt")),
-        common_forenames=frozenset(common - ambiguous),
+        common_forenames=NameSet(common - ambiguous),
         proper_nouns=frozenset(read_word_list(folder / "proper_nouns.txt")),
         english=english,
         common_english=common_english,

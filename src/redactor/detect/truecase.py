@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .resources import People
+from .resources import NameSet, People
 
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # Between words, a sentence end or a line break ends what a relation word anchors;
@@ -46,6 +46,7 @@ FINITE_AFTER = re.compile(
     r"works|worked|died|drinks|drank|aware|present|here|in|at|will|would|may|might|can|could|should|must)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
     re.M,
 )
+MAIDEN_MARKERS = frozenset({"nee", "née", "prev", "previously", "formerly"})
 ANCHOR_BRIDGE = frozenset({"is", "was", "called", "named", "in", "law", "aka"})
 NICKNAME_GAP = re.compile(r"^[ \t]*\($")  # a first name, then "(Bill)"
 AFTER_NICKNAME = re.compile(r"^\)[ \t]+$")  # "(Bill) O'Sullivan": the surname goes on
@@ -73,7 +74,7 @@ class Vocabulary:
         single = {r for r in people.relations if " " not in r}
         return cls(
             relations=frozenset(single),
-            forenames=people.forenames | people.ambiguous_forenames,
+            forenames=NameSet(people.forenames | people.ambiguous_forenames),
             common_forenames=people.common_forenames,
             surnames=people.surnames,
             english=people.english,
@@ -268,6 +269,9 @@ class Truecaser:
             ):
                 state, listed = "title", False  # "DN SISTER BRIGGS", "WARD SISTER JONES": a nurse
                 cased = "Sister"
+            elif lower in MAIDEN_MARKERS:
+                state, listed = "title", False  # "(NEE DOYLE)", "(PREV BRANNIGAN)": a surname follows
+                cased = self._plain(word, lower, mode)
             elif vocabulary.is_relation(lower):
                 state, listed = "anchor", False
                 cased = lower if mode == SHOUTED else word
