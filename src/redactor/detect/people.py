@@ -82,6 +82,12 @@ DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
     r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
 )
+AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice)\b")
+# "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
+BIRTH_NAME_BEFORE = re.compile(
+    r"\b(?i:birth[ \t]+name|name[ \t]+at[ \t]+birth|previous[ \t]+name|former[ \t]+name|"
+    r"previously[ \t]+known[ \t]+as|formerly[ \t]+known[ \t]+as|born[ \t]+as|dead[ \t]?name)[ \t]*(?:(?i:was|is)[ \t]+)?[:,\-]?[ \t]*$"
+)
 # "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
 ORGANISATION_AFTER = re.compile(
@@ -166,9 +172,10 @@ class PeopleJudge:
         )
         self.role_after = re.compile(
             # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
-            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&]+[ \t]+){{0,5}}|[ \t]+)"
-            # ... but not the role of the next person named ("Marlon REID - PC Brennan")
-            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)(?![ \t][A-Z][a-z])"
+            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&\-]+[ \t]+){{0,5}}|[ \t]+)"
+            # ... but not the role of the next person named ("Marlon REID - PC Brennan"); a
+            # role word may be followed by its specialty ("Consultant Old Age Psychiatrist")
+            rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b(?![ \t][A-Z][a-z]))"
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
@@ -267,6 +274,8 @@ class PeopleJudge:
         for match in PAREN_NAME.finditer(text):  # "a partner she met online (Luca)"
             line_start = text.rfind("\n", 0, match.start()) + 1
             relation = self.relation_word.search(text, max(line_start, match.start() - 60), match.start())
+            if relation and AGENCY_AFTER_RELATION.match(text, relation.end()):
+                continue  # "Children's services (Halbeck)": an agency, not a child
             if relation and self._may_be_name(match.group("name")):
                 add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
         for match in self.courtesy.finditer(text):
@@ -721,14 +730,26 @@ class PeopleJudge:
             match = self.relation_before.search(before)
             if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
-        if relation == "sister" and self.role_after.match(after):
-            relation = None  # "Sister L. Hart, Uro-oncology CNS": a nurse
+        if relation == "sister" and (
+            self.role_after.match(after)
+            or (len(tokens) == 1 and tokens[0] in self.people.surnames and tokens[0] not in self.vocabulary.forenames)
+        ):
+            relation = None  # "Sister L. Hart, Uro-oncology CNS", "SISTER HARCOURT HAS ADDED": a nurse
+            if len(tokens) == 1:
+                return Judgement(
+                    Category.PROFESSIONAL,
+                    0.8,
+                    "people/professional-role",
+                    "a surname after 'Sister': a nurse's title (a sister is named by her first name)",
+                )
         if relation in GROUP_LABELS and self.owner_of_relation.match(text, candidate.end):
             relation = None  # "Family: Jessica's mother ...": whose mother, not a relative
+        relation_after_only = False
         if relation is None and self._may_be_name(written):
             match = self.relation_after.match(after)
             if match:
                 relation = next(g for g in match.groups() if g).lower()
+                relation_after_only = True
 
         if relation is None and set(tokens) <= address_tokens:
             return Judgement(
@@ -743,7 +764,9 @@ class PeopleJudge:
         )
         if (
             patients
-            and (relation is None or _forename_shared(tokens, patient_tokens))
+            # "Phoned Mrs PEMBERTON - daughter on speaker": a relation written after the
+            # patient's own name is whom she was with, not who she is
+            and (relation is None or relation_after_only or _forename_shared(tokens, patient_tokens))
             and not _other_gender(candidate.title, patient_title)
         ):
             return Judgement(
@@ -768,6 +791,14 @@ class PeopleJudge:
                 0.9,
                 "people/professional-role",
                 "a name written with a professional title or role, so a professional acting in role",
+            )
+        if relation is None and BIRTH_NAME_BEFORE.search(before):
+            return Judgement(
+                Category.PATIENT_IDENTIFIER,
+                0.8,
+                "people/birth-name",
+                "the patient's own name at birth or former name (what the record says of it may be "
+                "legally restricted: see the passage)",
             )
         if relation is None and (
             self.role_coordinated.search(before)

@@ -98,6 +98,7 @@ ADDRESS_BEFORE = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*\n?[ \t]*){{1,5}}(?:{_PART
 ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
 POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 LOWER_POSTCODE_AFTER = re.compile(r",?[ \t]*(?:[a-z]+[ \t]+)?[a-z]{1,2}\d[a-z\d]?[ ]\d[a-z]{2}\b")
+PERSON_IN_ADDRESS = re.compile(r"\b(?:Dr|DR|Mr|MR|Mrs|MRS|Ms|MS|Miss|MISS|Prof|PROF|Consultant|CONSULTANT)\b\.?")
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
@@ -526,7 +527,19 @@ def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
 def _address_start(text: str, start: int) -> int:
     """Where an address ends in this postcode or street: back over the comma-separated
     parts before it ("Flat 7, Gilbey House, Gilbey Street, Lowmoor LM1 8RA"), within its
-    line and the line above, from its flat or house number where it has one."""
+    line and the line above, from its flat or house number where it has one; never over
+    a person's name or role ("DR T. HASLAM, CONSULTANT PHYSICIAN, HALBECK ROYAL ...")."""
+    found = _address_parts_start(text, start)
+    people = list(PERSON_IN_ADDRESS.finditer(text, found, start))
+    if not people:
+        return found
+    comma = text.find(",", people[-1].end(), start)
+    if comma == -1:
+        return start
+    return comma + 1 + len(text[comma + 1 : start]) - len(text[comma + 1 : start].lstrip())
+
+
+def _address_parts_start(text: str, start: int) -> int:
     window = max(0, text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1, start - 160)
     before = ADDRESS_BEFORE.search(text, window, start)
     if before is None:
