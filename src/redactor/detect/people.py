@@ -94,6 +94,7 @@ ORGANISATION_AFTER = re.compile(
     r"[ \t]+(?:[A-Za-z&]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
     r"hospital|hosp|unit|department|partnership|podiatry|pharmacy)\b"
 )
+NICKNAMED = re.compile(rf"(?P<first>{NAME_WORD})[ \t]+\({NAME_WORD}\)[ \t]+{SURNAME_WORD}\b")
 # A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
 CHILD_WITH_AGE = re.compile(
     rf"[(,;:][ \t]*(?:and[ \t]+)?(?P<name>{NAME_WORD})[ \t]*(?:\(|,)?[ \t]*(?:aged[ \t]+)?\d{{1,2}}"
@@ -116,6 +117,7 @@ POSSESSIVE_CONTACT = re.compile(
 CONTACT_AFTER = re.compile(
     rf"(?P<name>{NAME_WORD}[ ]{NAME_WORD})(?=[ \t]*(?:\(?(?i:cell|home|mobile|mob|tel|phone)\b[ \t#:.)]*)?[ \t]*\+?\(?\d{{3}})"
 )
+LABEL_AFTER = re.compile(r"[ \t]*(?::|of\b)")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
@@ -246,6 +248,9 @@ class PeopleJudge:
             while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
+        for match in NICKNAMED.finditer(text):  # "SON WILLIAM (BILL) O'SULLIVAN": one person
+            if match.group("first").lower() in self.vocabulary.forenames:
+                add(match.start(), match.end(), "forename")
         for match in CHILD_WITH_AGE.finditer(text):  # "2 children (Ruby 6, Miles 3)"
             line_start = text.rfind("\n", 0, match.start()) + 1
             relation = self.relation_word.search(text, max(line_start, match.start() - 80), match.start())
@@ -349,14 +354,17 @@ class PeopleJudge:
             candidate.end = hyphen.end()
             return candidate
         wrapped = WRAPPED_SURNAME.match(text, candidate.end)
-        word = text[candidate.start : candidate.end].lower()
-        if wrapped and (word in self.people.forenames or word in self.people.ambiguous_forenames):
+        words = [w for w in text[candidate.start : candidate.end].lower().split() if w.strip(".") not in COURTESY_WORDS]
+        word = words[0] if len(words) == 1 else ""  # one first name (after a title) ends the line
+        if wrapped and (
+            word in self.people.forenames or word in self.people.ambiguous_forenames or candidate.title is not None
+        ):  # "Beatrix\nQuennell", "Mr Ifan\nCross"
             surname = wrapped.group("name").lower()
             people = self.people
             everyday = surname in people.english or surname in people.clinical
             # a relative's surname may be a word too ("nephew Jack\nPickles"), never a label
             relatives = (candidate.relation is not None or candidate.title is not None) and surname in people.surnames
-            label = re.match(r"[ \t]*(?::|of\b)", text[wrapped.end("name") :])
+            label = LABEL_AFTER.match(text, wrapped.end("name"))
             if surname not in people.function_words and (not everyday or (relatives and not label)):
                 candidate.end = wrapped.end("name")  # "Beatrix\nQuennell"
         return candidate
@@ -536,7 +544,7 @@ class PeopleJudge:
             if judgement.category is Category.THIRD_PARTY_NAME
             for pair in pairwise(tokens)
         }
-        findings.extend(self._other_mentions(text, findings, registry, pairs))
+        findings.extend(self._other_mentions(text, findings, registry, pairs, patient_tokens))
         professional_tokens = {t for name in known_professionals for t in name}
         findings.extend(
             self._known_mentions(text, findings, known_third - professional_tokens, patient_tokens)
@@ -862,6 +870,7 @@ class PeopleJudge:
         findings: list[Finding],
         registry: dict[str, Judgement],
         pairs: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+        patient_tokens: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> list[Finding]:
         """Every other mention of a judged name token gets the same judgement."""
         if not registry:
@@ -898,7 +907,7 @@ class PeopleJudge:
                         or NAME_AND_BEFORE.search(text, max(0, match.start() - 30), match.start())
                         or (
                             (joined := WORD_AND_BEFORE.search(text, max(0, match.start() - 30), match.start()))
-                            and joined.group(1).lower() in registry
+                            and (joined.group(1).lower() in registry or joined.group(1).lower() in patient_tokens)
                         )
                         or _in_a_known_pair(text, match.start(), match.end(), pairs)
                     )

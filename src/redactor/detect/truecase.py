@@ -256,6 +256,8 @@ class Truecaser:
             elif mode != MIXED:
                 is_name = vocabulary.lone_name(lower)
                 listed = False
+            if is_name and mode == SHOUTED and word.islower():
+                is_name = False  # "FATHER - see 14/03": in a shouted passage a name is shouted too
             if pending is not None:  # the title before this word: cased as one if a name follows
                 changes.extend(_change(pending[0], pending[1], pending[2] if is_name else pending[3]))
                 pending = None
