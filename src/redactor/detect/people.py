@@ -83,6 +83,10 @@ DRUG_BEFORE = re.compile(
     r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
 )
 AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice)\b")
+DETERMINERS = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "my", "his", "her", "our", "their", "your", "every", "each", "any", "no"}
+)
+PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)\b")  # "Mr D Nowak (patient)"
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
 BIRTH_NAME_BEFORE = re.compile(
     r"\b(?i:birth[ \t]+name|name[ \t]+at[ \t]+birth|previous[ \t]+name|former[ \t]+name|"
@@ -91,8 +95,8 @@ BIRTH_NAME_BEFORE = re.compile(
 # "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
 ORGANISATION_AFTER = re.compile(
-    r"[ \t]+(?:[A-Za-z&]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
-    r"hospital|hosp|unit|department|partnership|podiatry|pharmacy)\b"
+    r"[ \t]+(?:[\w&\-]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
+    r"hospital|hosp|unit|department|partnership|podiatry|pharmacy|locality|hub|charity)\b"
 )
 NICKNAMED = re.compile(rf"(?P<first>{NAME_WORD})[ \t]+\({NAME_WORD}\)[ \t]+{SURNAME_WORD}\b")
 # A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
@@ -615,6 +619,11 @@ class PeopleJudge:
         if all(t in not_names for t in tokens) and not ("relation" in candidate.evidence and written.istitle()):
             return True  # "ED", "Obs"; but "Son, Ed, was updated"
         titled = candidate.title is not None and candidate.title.lower().strip(".") in COURTESY_WORDS
+        opening = " ".join(re.findall(r"[^\W\d_]+", text[candidate.start : candidate.end + 40].lower()))
+        if any(opening == name or opening.startswith(name + " ") for name in self.people.eponymous):
+            return True  # "Marie Curie night sitter", "Simon Broome criteria", "DIANA PRINCESS OF WALES HOSP"
+        if tokens[0] in DETERMINERS and not candidate.evidence & {"relation", "contact"} and not titled:
+            return True  # "An Initial Child Protection Conference"
         if (
             not titled
             and not candidate.evidence & {"relation", "contact"}
@@ -730,6 +739,9 @@ class PeopleJudge:
         line_end = text.find("\n", candidate.end)
         if line_end != -1 and not text[candidate.end : line_end].strip():
             line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
+        if line_end != -1 and text.count("(", line_start, line_end) > text.count(")", line_start, line_end):
+            next_end = text.find("\n", line_end + 1)  # "Ms Oladipo (social\nworker, Children's Services)"
+            line_end = next_end if next_end != -1 else len(text)
         after = text[candidate.end : line_end if line_end != -1 else len(text)][:80].replace("\n", " ")
         relation = candidate.relation
         written = text[candidate.start : candidate.end]
@@ -770,11 +782,29 @@ class PeopleJudge:
         patients = set(tokens) <= patient_tokens or (
             len(tokens) > 2 and tokens[0] in patient_tokens and tokens[-1] in patient_tokens
         )
+        # "cc: Mr D Nowak (patient)": the patient's initial and surname, or said to be the patient
+        initials = [t for t in tokens if len(t) == 1]
+        if (
+            not patients
+            and initials
+            and {t for t in tokens if len(t) > 1} <= patient_tokens
+            and {t for t in tokens if len(t) > 1}
+            and all(any(f.startswith(i) for f in patient_tokens) for i in initials)
+        ):
+            patients = True
+        if PATIENT_AFTER.match(after):
+            patients = True
         if (
             patients
             # "Phoned Mrs PEMBERTON - daughter on speaker": a relation written after the
-            # patient's own name is whom she was with, not who she is
-            and (relation is None or relation_after_only or _forename_shared(tokens, patient_tokens))
+            # patient's own name is whom she was with, not who she is; "FAITH DOYLE (NEE
+            # FLANAGAN)": a maiden name that is the patient's surname is the family's
+            and (
+                relation is None
+                or relation_after_only
+                or relation == "née"
+                or _forename_shared(tokens, patient_tokens)
+            )
             and not _other_gender(candidate.title, patient_title)
         ):
             return Judgement(

@@ -77,6 +77,7 @@ class People:
     after_name_words: frozenset[str] = frozenset()  # "seen", "well": never a surname after a name
     male_forenames: frozenset[str] = frozenset()  # on male name lists only ("miles")
     female_forenames: frozenset[str] = frozenset()  # on female name lists only ("jessica")
+    eponymous: frozenset[str] = frozenset()  # "marie curie", "simon broome": never a person here
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +244,7 @@ def load_people(folder: Path) -> People:
         after_name_words=frozenset(read_word_list(folder / "after_name_words.txt")),
         male_forenames=frozenset(read_word_list(folder / "forename_male.txt")),
         female_forenames=frozenset(read_word_list(folder / "forename_female.txt")),
+        eponymous=frozenset(w.lower() for w in read_word_list(folder / "eponymous_names.txt")),
     )
 
 

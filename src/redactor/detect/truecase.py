@@ -246,9 +246,17 @@ class Truecaser:
             elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
                 # in prose, only a known name ("her husband milovan" needs the gazetteer;
                 # "mum incl. rash" stays); in a lower-case or shouted note, any non-word
+                # ("family, faith, employment": in prose a common word written small is a word)
                 is_name = (
                     vocabulary.anchored_name(lower)
-                    and (mode != MIXED or lower in vocabulary.forenames or lower in vocabulary.surnames)
+                    and (
+                        mode != MIXED
+                        or not word.islower()
+                        or (
+                            (lower in vocabulary.forenames or lower in vocabulary.surnames)
+                            and lower not in vocabulary.common_english
+                        )
+                    )
                 ) or vocabulary.modal_name(lower, text, offset + len(word))
                 listed = is_name
             elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname

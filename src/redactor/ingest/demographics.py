@@ -29,7 +29,7 @@ LABELS = {
         re.M | re.I,
     ),
     "dob": re.compile(
-        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth|born)[ \t]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{5,18}?\d{2,4})\b",
+        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth|born)[ \t.]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{3,18}?\d{2,4})\b",
         re.M | re.I,
     ),
     "nhs": re.compile(
@@ -46,12 +46,25 @@ UNLABELLED_NAME = re.compile(
     r"[ \t]*,?[ \t]+(?:DOB|D\.O\.B\.?|Date of birth|born)\b[^\n]*\bNHS\b",
     re.M,
 )
+WRITING_ABOUT = re.compile(
+    r"\b(?i:writing|emailing|messaging|contacting you|ringing|calling)[ \t]+(?i:about|on behalf of|regarding|re)[ \t]+"
+    r"(?i:my[ \t]+)?(?i:mum|dad|mother|father|husband|wife|son|daughter|nan|grandad|grandma|grandmother|grandfather|"
+    r"brother|sister|partner)[ \t,]+(?P<value>[A-Za-z][a-z'’\-]+(?:[ \t]+[A-Za-z][a-z'’\-]+){0,2}?)(?=[ \t]*(?:[,.(]|dob\b|$))",
+    re.M,
+)
+EMAIL_IN_ANGLES = re.compile(r"<[^>\n]*>")
+ORGANISATION_WORDS = re.compile(r"\b(?i:surgery|practice|nhs|team|enquiries|reception|clinic|hospital|service|centre)\b")
+QUOTED_NAME = re.compile(r"[\"“]([A-Za-z][A-Za-z'\-]+)[\"”]")  # WOOD, Margaret ("Peggy")
 AUTHOR = re.compile(
     r"^[ \t]*(?:Author|Clinician|Seen by|Requested by|Signed|Usual GP|Registered GP|From|Dictated by)"
     r"[ \t]*:[ \t]*(?P<value>[^\n]+?)\s*$",
     re.M | re.I,
 )
-KNOWN_AS = re.compile(r"(?:\(known as|\(prefers|Known as[ \t]*:|Preferred name[ \t]*:)[ \t]*([A-Z][a-z]+)")
+# "(known as Peggy)", "(known as \"Peggy\")", "(he prefers Seun)", "Preferred name: Peggy"
+KNOWN_AS = re.compile(
+    r"(?:\((?:known as|prefers|(?:he|she|they) prefers?|aka)|Known as[ \t]*:|Preferred name[ \t]*:)[ \t]*"
+    r"[\"“'‘]?([A-Z][a-z]+)"
+)
 PATIENT_LINE = re.compile(r"\b(?:DOB|D\.O\.B|Date of birth|NHS (?:No|number)|Address|Addr)\b", re.I)
 # A bare "Contact:"/"Mobile:" line counts only at the very top, in the patient's header.
 HEADER_LINES = 8
@@ -179,6 +192,10 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     for key, pattern in LABELS.items():
         for match in pattern.finditer(head):
             value = match.group("value").strip()
+            if key == "sender":
+                value = EMAIL_IN_ANGLES.sub("", value).strip()
+                if ORGANISATION_WORDS.search(value):
+                    break  # "From: Fernside Surgery": the practice's reply
             if key == "name":
                 value += _wrapped_surname(head, match.end("value"), value)
             if value and (key not in ("name", "sender") or _looks_like_a_name(value)):
@@ -186,6 +203,13 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
                 if key == "name":
                     name_end = match.end()
                 break
+            if key == "sender":
+                break  # only the first message's sender
+    about = WRITING_ABOUT.search(head)
+    if "name" not in found and about and _looks_like_a_name(about.group("value")):
+        # "im writing about my dad desmond clarke": the patient, whoever sent the message
+        found["name"] = about.group("value")
+        found.pop("sender", None)
     if "name" not in found and "surname" not in found:
         unlabelled = UNLABELLED_NAME.search(head)
         if unlabelled and _looks_like_a_name(unlabelled.group("value")):
@@ -205,6 +229,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     known_as = KNOWN_AS.search(head)
     if known_as:  # "(known as Peggy)": the name the record uses day to day
         forenames = (*forenames, _tidy(known_as.group(1)))
+    forenames = (*forenames, *(_tidy(w) for w in QUOTED_NAME.findall(name or "") if _tidy(w) not in forenames))
     address = found.get("address") or (_address_below(head, name_end) if name_end is not None else None)
     # The patient's own phone and email: on a demographics line (one carrying the
     # patient's DOB, NHS number or address label, anywhere in the record, as letters
