@@ -273,3 +273,19 @@ def test_first_names_that_are_also_grammar_or_words(analyse):
 def test_an_instruction_per_a_clinician(analyse):
     doc = analyse(HEADER + "ON FUROSEMIDE 80MG. PER TREMAYNE WILL HOLD EVENING DOSE.")
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "TREMAYNE")
+
+
+def test_short_forms_and_nicknames(analyse):
+    doc = analyse(
+        "Patient: Bernard ARKWRIGHT  DOB 01/02/1950\n\nSummary: Bernard (\"Bernie\") was admitted.\n"
+        "Seen with his wife\nFunmilayo Okonkwo, who drove. Later Funmi asked about visiting."
+    )
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Bernie")
+    assert third_party(doc, "Funmilayo Okonkwo")
+    later = doc.text.index("Funmi asked")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+
+
+def test_the_patients_own_details_in_their_own_message(analyse):
+    doc = analyse("From: Chloe Wrenfield\n\nhi its chloe, i live at flat 6 harbour court, kingsmere KM2 8LP now")
+    assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "KM2 8LP")

@@ -47,7 +47,9 @@ AGE_AFTER = re.compile(
 )
 # What may stand between a relation word and its name: "daughter-Krissy", "son ,Dave,",
 # "wife(?) Joellen", "SISTER,CARROLL", "social-> dtr Rita", "proxy is granddaughter: Irene".
-JOIN = r"(?:[ \t]*(?:\(\?\)|[-–—:,(>=/]){1,4}[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+)"
+# what joins a relation word to its name: punctuation, "called", a space, or the end of a
+# line in a letter that wraps ("with his wife\nFunmilayo Adeyemi")
+JOIN = r"(?:[ \t]*(?:\(\?\)|[-–—:,(>=/]){1,4}[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+|[ \t]*\n[ \t]*)"
 # A list of names hanging off one relation word: "Sons Smokey, Morris and Roger".
 COORDINATED = re.compile(
     rf"(?:[ \t]*[,&+/][ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)"
@@ -86,6 +88,7 @@ AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]
 DETERMINERS = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "my", "his", "her", "our", "their", "your", "every", "each", "any", "no"}
 )
+NICKNAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\([ \t]*[\"“'‘]?$")  # Bernard ("Bernie")
 PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)\b")  # "Mr D Nowak (patient)"
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
 BIRTH_NAME_BEFORE = re.compile(
@@ -541,6 +544,18 @@ class PeopleJudge:
                     previous = registry.get(token)
                     if previous is None or _rank(judgement) > _rank(previous):
                         registry[token] = judgement
+        # A relative's first name shortened later ("Funmi" for Funmilayo, "Chris"): a prefix
+        # of four letters or more that is no word and no one else's name in this record.
+        people = self.people
+        for _, tokens, judgement in judged:
+            if judgement.category is not Category.THIRD_PARTY_NAME or len(tokens[0]) < 6:
+                continue
+            first = tokens[0]
+            for size in range(4, len(first)):
+                short = first[:size]
+                if short in registry or short in patient_tokens or short in people.english or short in people.clinical:
+                    continue
+                registry[short] = judgement
         # "chase wood" again, in lower case: a relative's whole name, though both are words
         pairs = {
             pair
@@ -829,6 +844,14 @@ class PeopleJudge:
                 0.9,
                 "people/professional-role",
                 "a name written with a professional title or role, so a professional acting in role",
+            )
+        nickname = NICKNAME_BEFORE.search(before)
+        if nickname and nickname.group(1).lower() in patient_tokens:
+            return Judgement(
+                Category.PATIENT_IDENTIFIER,
+                0.85,
+                "people/patient-name",
+                "the name the patient goes by, in brackets after their own name",
             )
         if relation is None and BIRTH_NAME_BEFORE.search(before):
             return Judgement(

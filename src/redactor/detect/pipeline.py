@@ -62,14 +62,17 @@ OWN_CONTACT = re.compile(
     r"|(?:address|details)\s+(?:updated|changed)(?:\s+to)?"
     # "SMS to 07700 ...", "ring pt on ...", "ring me on ...", "contact by mobile only ..."
     r"|(?:sms|text|texted|ring|rang|call|called|phone|phoned)\s+(?:to|(?:pt|patient|me)\s+on)"
-    r"|by\s+mobile\s+only)[\s,:]*(?:is\s+)?(?:still\s+)?$",
+    r"|by\s+mobile\s+only"
+    # a patient's own message: "i live at ...", "we are now at ..."
+    r"|\b(?:i|we)\s+(?:now\s+)?(?:live|living|am\s+living|are\s+living|'?m\s+living|am\s+now|are\s+now)\s+(?:at|in)"
+    r")[\s,:]*(?:is\s+)?(?:still\s+)?$",
     re.IGNORECASE,
 )
 # Wording that says whose a number or address is even on a line about someone else:
 # "pt's new mobile", "New mobile (pt only):", "SMS to", "Address on PAS:", "pt asks that
 # we use her mobile", "texted Millie on" (Millie the patient: checked by the caller).
 PATIENTS_OWN_CONTACT = re.compile(
-    r"(?:\b(?:pt|patient)['’]?s\s+(?:new\s+|own\s+|temporary\s+)?(?:mobile|phone|number|tel|address|email)\b[^\n\d]{0,12}"
+    r"(?:\b(?:pt|patient)(?:['’]?s)?\s+(?:new\s+|own\s+|temporary\s+)?(?:mobile|phone|number|tel|address|email)\b[^\n\d]{0,12}"
     r"|\((?:pt|patient)\s+only\)[\s:]*"
     r"|\b(?:sms|text\s+reminders?)\s+to\s*"
     r"|\baddress\s+on\s+(?:pas|file|system|record)[\s:]*"
@@ -364,7 +367,7 @@ class Detector:
         if strong and strong.group("who") and strong.group("who").lower() not in {n.lower() for n in patient.forenames}:
             strong = None  # "called Harold on ...": the patient only if Harold is the patient
         if hit.entity in CONTACT_ENTITIES and (
-            strong or (not tied and OWN_CONTACT.search(text, max(0, hit.start - 40), hit.start))
+            strong or (not tied and OWN_CONTACT.search(text, max(0, whole - 40), whole))
         ):
             return Finding(
                 hit.start,
