@@ -91,6 +91,20 @@ def census(filename: str) -> set[str]:
     return {line.split()[0].lower() for line in path.read_text().splitlines() if line.strip()}
 
 
+def census_frequencies(filename: str) -> dict[str, float]:
+    """Name -> percentage of people with it, from a Census list ("PATRICK 0.003 ...")."""
+    path = Path(names.__file__).parent / filename
+    return {line.split()[0].lower(): float(line.split()[1]) for line in path.read_text().splitlines() if line.strip()}
+
+
+def one_sex(mine: dict[str, float], other: dict[str, float], faker_mine: set[str], faker_other: set[str]) -> set[str]:
+    """Names far commoner in one sex: at least 20 times as frequent in the Census, or on
+    Faker's lists for one sex only ("Patrick" is on the female Census list at 0.003%)."""
+    found = {n for n, f in mine.items() if f >= 20 * other.get(n, 0.0)}
+    found |= {n for n in faker_mine - faker_other if n not in other or mine.get(n, 0.0) >= 20 * other[n]}
+    return found
+
+
 def faker_names(attributes: tuple[str, ...], locales: list[str] = LOCALES) -> set[str]:
     found: set[str] = set()
     for locale in locales:
@@ -126,8 +140,10 @@ def main() -> None:
     surnames = with_folded(census("dist.all.last") | faker_names(("last_names",)))
     # Names on one sex's lists only ("Miles", "Jessica"): whether "Mrs Brown" can be a
     # patient named Miles Brown. A name on both ("Robin", "Jo") says nothing.
-    male = with_folded(census("dist.male.first") | faker_names(("first_names_male",)))
-    female = with_folded(census("dist.female.first") | faker_names(("first_names_female",)))
+    male_census, female_census = census_frequencies("dist.male.first"), census_frequencies("dist.female.first")
+    faker_male, faker_female = faker_names(("first_names_male",)), faker_names(("first_names_female",))
+    male = with_folded(one_sex(male_census, female_census, faker_male, faker_female))
+    female = with_folded(one_sex(female_census, male_census, faker_female, faker_male))
     # The names a UK practice meets most: Faker's popular-name lists for the locales of
     # its communities. A capitalised word on this list is a name on its own; one only
     # in the big gazetteer needs more (a surname beside it, or the language model).
@@ -145,9 +161,9 @@ def main() -> None:
     for sex, mine, other in (("male", male, female), ("female", female, male)):
         write(
             OUT / f"forename_{sex}.txt",
-            f"# First names found only on {sex} name lists: the US Census 1990 {sex} first names in\n"
-            f"# the `names` package (MIT) and Faker's first_names_{sex} lists (MIT) for the same\n"
-            "# locales as the gazetteer. Built by recipes/word_lists.py. Do not edit: rebuild.\n",
+            f"# First names of one sex: at least 20 times as frequent among {sex}s in the US Census\n"
+            f"# 1990 first-name lists of the `names` package (MIT), or on Faker's first_names_{sex}\n"
+            "# lists (MIT) only, for the same locales as the gazetteer. Built by recipes/word_lists.py.\n",
             mine - other,
         )
     write(

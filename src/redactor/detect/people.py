@@ -88,6 +88,11 @@ AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]
 DETERMINERS = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "my", "his", "her", "our", "their", "your", "every", "each", "any", "no"}
 )
+# A full stop that ends a sentence, not an abbreviation's ("Dr.", "Prof.", "St.")
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?i:dr|mr|ms|st|sr|rn|no))(?<!\b(?i:drs|mrs|rev))(?<!\b(?i:prof|capt))\.[ \t]+")
+GOES_BY = re.compile(
+    r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
+)
 NICKNAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\([ \t]*[\"“'‘]?$")  # Bernard ("Bernie")
 PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)\b")  # "Mr D Nowak (patient)"
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
@@ -185,6 +190,10 @@ class PeopleJudge:
             # ... but not the role of the next person named ("Marlon REID - PC Brennan"); a
             # role word may be followed by its specialty ("Consultant Old Age Psychiatrist")
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b(?![ \t][A-Z][a-z]))"
+        )
+        # a name alone on its line, its role on the next ("Karen MBEKI\nIndependent Conference Chair")
+        self.role_next_line = re.compile(
+            rf"^[ \t]+(?:[\w&\-]+[ \t]+){{0,3}}(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b)"
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
@@ -458,6 +467,10 @@ class PeopleJudge:
         # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess").
         patient_tokens |= {
             f[:n] for name in patient.forenames for f in _name_tokens(name) for n in range(4, len(f))
+        }
+        # "Anthony (prefers Tony)", "Bernard (\"Bernie\")": the patient's everyday name, anywhere
+        patient_tokens |= {
+            m.group(2).lower() for m in GOES_BY.finditer(text) if m.group(1).lower() in patient_tokens
         }
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
@@ -751,6 +764,9 @@ class PeopleJudge:
         if len(text[line_start : candidate.start].strip()) < 5:  # name opens its line: role may end the last
             line_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
         before = text[max(line_start, candidate.start - 40) : candidate.start].replace("\n", " ")
+        ends = [m.end() for m in SENTENCE_END.finditer(before)]
+        if ends:
+            before = before[ends[-1] :]  # "disclosed to the team. Funmi asked": not the team's
         line_end = text.find("\n", candidate.end)
         if line_end != -1 and not text[candidate.end : line_end].strip():
             line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
@@ -831,7 +847,8 @@ class PeopleJudge:
         if known_third.intersection(tokens):
             return KNOWN_THIRD_PARTY
         professional_role = (
-            self.role_before.search(before)
+            (_alone_on_line(text, candidate.start, candidate.end) and self.role_next_line.match(after))
+            or self.role_before.search(before)
             or self.agency_before.search(before)
             or self.role_after.match(after)
             or self.from_organisation.match(after)
@@ -1078,9 +1095,22 @@ def _usual_title(text: str, surname: str | None) -> str | None:
         title = match.group(1).lower().strip(".")
         counts[title] = counts.get(title, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+    if not ranked:
+        return None
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        # "Mr Adeyemi" and "Mrs Adeyemi" once each: the record's pronouns say which is the patient
+        male, female = len(MALE_PRONOUN.findall(text)), len(FEMALE_PRONOUN.findall(text))
+        titles = {title for title, count in ranked if count == ranked[0][1]}
+        if male >= 2 * max(female, 1) and titles & MALE_TITLES:
+            return "mr"
+        if female >= 2 * max(male, 1) and titles & FEMALE_TITLES:
+            return sorted(titles & FEMALE_TITLES)[0]
         return None
     return ranked[0][0]
+
+
+MALE_PRONOUN = re.compile(r"\b(?i:he|him|his|himself)\b")
+FEMALE_PRONOUN = re.compile(r"\b(?i:she|her|hers|herself)\b")
 
 
 NEXT_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
@@ -1095,6 +1125,12 @@ def _in_a_known_pair(text: str, start: int, end: int, pairs: set[tuple[str, str]
     return bool(
         (after and (word, after.group(1).lower()) in pairs) or (before and (before.group(1).lower(), word) in pairs)
     )
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip(" \t([") and not text[end : line_end if line_end != -1 else len(text)].strip(" \t,)")
 
 
 def _signature(text: str, candidate: Candidate, words: int) -> bool:
