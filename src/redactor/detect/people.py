@@ -90,6 +90,7 @@ DETERMINERS = frozenset(
 )
 # A full stop that ends a sentence, not an abbreviation's ("Dr.", "Prof.", "St.")
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?i:dr|mr|ms|st|sr|rn|no))(?<!\b(?i:drs|mrs|rev))(?<!\b(?i:prof|capt))\.[ \t]+")
+NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*\)")
 GOES_BY = re.compile(
     r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
 )
@@ -547,6 +548,11 @@ class PeopleJudge:
                         strongest.category, strongest.score, strongest.rule + "+same-name", strongest.reason
                     )
             findings.append(_finding(text, candidate.start, candidate.end, judgement))
+            nickname = NICKNAME_AFTER.match(text, candidate.end)
+            if nickname and judgement.category is Category.THIRD_PARTY_NAME:
+                # "Florentina POPESCU (\"Flori\")": the same person by the name she goes by
+                findings.append(_finding(text, nickname.start(1), nickname.end(1), judgement))
+                tokens = [*tokens, nickname.group(1).lower()]
             for token in tokens:
                 if (
                     judgement.category is Category.THIRD_PARTY_NAME
