@@ -85,6 +85,8 @@ DRUG_BEFORE = re.compile(
     r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
 )
 AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice)\b")
+LIST_ITEM_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/][ \t]*$")
+LIST_ITEM_AFTER = re.compile(r"[ \t]*[,/][ \t]*([^\W_]+)")
 DETERMINERS = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "my", "his", "her", "our", "their", "your", "every", "each", "any", "no"}
 )
@@ -105,7 +107,7 @@ BIRTH_NAME_BEFORE = re.compile(
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
 ORGANISATION_AFTER = re.compile(
     r"[ \t]+(?:[\w&\-]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
-    r"hospital|hosp|unit|department|partnership|podiatry|pharmacy|locality|hub|charity)\b"
+    r"hospital|hosp|unit|department|partnership|podiatry|pharmacy|locality|hub|charity|pool|gym|leisure)\b"
 )
 NICKNAMED = re.compile(rf"(?P<first>{NAME_WORD})[ \t]+\({NAME_WORD}\)[ \t]+{SURNAME_WORD}\b")
 # A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
@@ -656,6 +658,19 @@ class PeopleJudge:
         opening = " ".join(re.findall(r"[^\W\d_]+", text[candidate.start : candidate.end + 40].lower()))
         if any(opening == name or opening.startswith(name + " ") for name in self.people.eponymous):
             return True  # "Marie Curie night sitter", "Simon Broome criteria", "DIANA PRINCESS OF WALES HOSP"
+        if (
+            len(tokens) == 1
+            and written.isupper()
+            and len(written) <= 4
+            and not titled
+            and not candidate.evidence & {"relation", "contact", "role"}
+        ):
+            return True  # "Plan: ANA, ENA, RF": capitals left as written in prose are an acronym
+        if len(tokens) == 1 and len(tokens[0]) <= 4 and not titled and not candidate.evidence & {"relation", "contact", "role"}:
+            previous = LIST_ITEM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
+            following = LIST_ITEM_AFTER.match(text, candidate.end)
+            if any(m and m.group(1).lower() in self.people.clinical for m in (previous, following)):
+                return True  # "Plan: ANA, ENA, RF, ESR": one of a list of tests
         if tokens[0] in DETERMINERS and not candidate.evidence & {"relation", "contact"} and not titled:
             return True  # "An Initial Child Protection Conference"
         if (

@@ -43,7 +43,9 @@ LABELS = {
 # on the same line, so that a relative's line in the text is never taken for it.
 UNLABELLED_NAME = re.compile(
     r"^[ \t]*(?P<value>(?:(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+){1,3})"
-    r"[ \t]*,?[ \t]+(?:DOB|D\.O\.B\.?|Date of birth|born)\b[^\n]*\bNHS\b",
+    r"(?:[ \t]*,?[ \t]+(?:DOB|D\.O\.B\.?|Date of birth|born)\b[^\n]*\bNHS\b"
+    # or no labels at all: "Mrs Dorothy HAINSWORTH  12.01.1941  999 268 6685"
+    r"|[ \t]{2,}(?P<dob>\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[ -][A-Za-z]{3}[ -]\d{4})[ \t]{2,}(?P<nhs>\d{3}[ ]?\d{3}[ ]?\d{4})[ \t]*$)",
     re.M,
 )
 WRITING_ABOUT = re.compile(
@@ -168,10 +170,16 @@ def _address_below(head: str, name_end: int) -> str | None:
     patient's name ("of 31 Linden Grove, Thornbury"): the first such line of the next three."""
     lines = head[name_end:].split("\n", 4)[1:4]
     for line in lines:
-        match = UNLABELLED_ADDRESS.match(line)
+        match = UNLABELLED_ADDRESS.match(line) or ADDRESS_WITH_POSTCODE.match(line)
         if match and not OTHER_PERSON_LINE.search(line):
             return match.group("value").strip(" ,.")
     return None
+
+
+# "Hollins Farm, Hollins Lane, Hebden Bridge, HX7 8TF": no house number, but a postcode
+ADDRESS_WITH_POSTCODE = re.compile(
+    r"^[ \t]*(?P<value>[A-Z][\w'’\- ]*,[^\n]*?\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2})\b"
+)
 
 
 def _looks_like_a_name(value: str) -> bool:
@@ -214,6 +222,9 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
         unlabelled = UNLABELLED_NAME.search(head)
         if unlabelled and _looks_like_a_name(unlabelled.group("value")):
             found["name"], name_end = unlabelled.group("value"), unlabelled.end("value")
+            if unlabelled.group("dob"):
+                found.setdefault("dob", unlabelled.group("dob"))
+                found.setdefault("nhs", unlabelled.group("nhs"))
     forenames: tuple[str, ...] = ()
     surname = None
     title_match = re.match(
