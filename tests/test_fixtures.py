@@ -43,16 +43,24 @@ RECALL_FLOORS = {
     "SENSITIVE_HEALTH": 0.94,
 }
 CEILING_KEEP_FLAGGED = 0.03
-# Blind batches: measured at the end of issue 10's work (scores below), less a margin.
+# Blind batches: measured at the end of issue 10's second round (scores below), less a
+# margin. They hold what was reached on text nobody tuned on; they are not targets.
 BLIND_STYLES = ("caps_", "lower_", "dict_", "ooh_", "nurse_", "disch_")
-BLIND_FLOORS = {  # issue 10's styles: 0.908, 1.0; the fresh batch: 0.887, 1.0
-    BLIND_STYLES: {"third_party_names_and_identifiers_recall_covered": 0.88, "entries_held_when_needed": 0.98},
-    ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.86, "entries_held_when_needed": 0.97},
+BLIND_FLOORS = {  # names + identifiers at 90%, entries held: 0.964/0.98, 0.930/1.0, 0.894/0.978, 0.862/1.0
+    BLIND_STYLES: {"third_party_names_and_identifiers_recall_covered": 0.95, "entries_held_when_needed": 0.98},
+    ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.91, "entries_held_when_needed": 0.97},
+    ("cold_",): {"third_party_names_and_identifiers_recall_covered": 0.87, "entries_held_when_needed": 0.97},
+    ("late_",): {"third_party_names_and_identifiers_recall_covered": 0.84, "entries_held_when_needed": 0.97},
 }
-BLIND_CEILINGS = {  # 0.076 and 0.097; the routine consultations: 3.92 and 11.8
-    BLIND_STYLES: {"keep_mentions_wrongly_flagged": 0.09},
-    ("fresh_",): {"keep_mentions_wrongly_flagged": 0.12},
-    ("routine_",): {"flags_per_1k_words_on_clean_documents": 5.0, "false_names_per_10k_words": 15.0},
+BLIND_CEILINGS = {  # keep flagged 0.033, 0.065, 0.067, 0.044; routine flags/1k and false names/10k:
+    # routine_ 3.92 and 9.8, plain_ 1.20 and 6.0, quiet_ 1.16 and 2.3
+    BLIND_STYLES: {"keep_mentions_wrongly_flagged": 0.045},
+    ("fresh_",): {"keep_mentions_wrongly_flagged": 0.08},
+    ("cold_",): {"keep_mentions_wrongly_flagged": 0.08},
+    ("late_",): {"keep_mentions_wrongly_flagged": 0.06},
+    ("routine_",): {"flags_per_1k_words_on_clean_documents": 4.5, "false_names_per_10k_words": 12.0},
+    ("plain_",): {"flags_per_1k_words_on_clean_documents": 2.0, "false_names_per_10k_words": 9.0},
+    ("quiet_",): {"flags_per_1k_words_on_clean_documents": 2.0, "false_names_per_10k_words": 4.5},
 }
 
 

@@ -97,7 +97,8 @@ GOES_BY = re.compile(
     r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
 )
 NICKNAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\([ \t]*[\"“'‘]?$")  # Bernard ("Bernie")
-PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)\b")  # "Mr D Nowak (patient)"
+# "Mr D Nowak (patient)", "Mr B. Hope (patient copy - ...)"; never "(Patient Services)"
+PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)(?:[ \t]+(?i:copy|only))?[ \t]*[)\-–,]")
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
 BIRTH_NAME_BEFORE = re.compile(
     r"\b(?i:birth[ \t]+name|name[ \t]+at[ \t]+birth|previous[ \t]+name|former[ \t]+name|"
