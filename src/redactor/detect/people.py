@@ -1162,8 +1162,11 @@ def _signature(text: str, candidate: Candidate, words: int) -> bool:
     return (
         words > 1
         and not text[line_start : candidate.start].strip()
-        and not text[candidate.end :].strip(" \t\n.,")
+        and RECORD_END.match(text, candidate.end) is not None
     )
+
+
+RECORD_END = re.compile(r"[ \t\n.,]*\Z")  # nothing but spaces and stops to the end
 
 
 def _other_gender(title: str | None, patient_title: str | None) -> bool:

@@ -64,6 +64,7 @@ class PlaceFinder:
         self.cues = list(self.kind_of)
         self.numbered_only = {w.lower() for w in config.get("numbered_only", [])}
         self.institution_words = frozenset(w.lower() for w in config.get("institution_words", []))
+        self.institution_ahead = re.compile(rf"\b(?:{_phrases(self.institution_words)})\b", re.I)
         self.stop = frozenset(w.lower() for w in config["stop_words"])
         self.generic = frozenset(w.lower() for w in config["generic"])
         self.max_words = int(config.get("max_words", 8))
@@ -79,18 +80,17 @@ class PlaceFinder:
             home = POSSESSIVE_HOME.match(text, start)
             if home:
                 start = home.end()
+            kind = self.kind_of[word]
             if word in self.numbered_only and not NUMBER_OPENING.match(text, start):
                 continue
-            if self._patients_own(text, cue.start()):
-                continue
+            if kind == "institution" and not self.institution_ahead.search(text, start, start + 80):
+                continue  # "at", "to" and "from" are everywhere: only a school or college will do
             end = self._place_end(text, start)
-            if end > start and self.kind_of[word] == "institution":
+            if end > start and kind == "institution":
                 words = {w.lower().strip("'’.,") for w in text[start:end].split()}
                 end = end if words & self.institution_words else start
-            if end > start:
-                hits.append(
-                    IdentifierHit(offset + start, offset + end, ENTITIES[self.kind_of[word]], 0.7, PATTERN)
-                )
+            if end > start and not self._patients_own(text, cue.start()):
+                hits.append(IdentifierHit(offset + start, offset + end, ENTITIES[kind], 0.7, PATTERN))
         return hits
 
     @staticmethod
