@@ -376,7 +376,8 @@ class Detector:
                 Category.PATIENT_IDENTIFIER,
                 0.7,
                 rule,
-                f"the patient's own {kind}, by the wording ('my mobile', 'her new number') with no third party named",
+                f"the patient's own {kind}, by the wording ('pt's new mobile', 'SMS to', 'my mobile' with no "
+                "third party named)",
             )
         if hit.entity in TIED_TO_A_PERSON or hit.pattern == PLACE_PATTERN:
             if not tied:
