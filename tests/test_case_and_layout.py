@@ -289,3 +289,11 @@ def test_short_forms_and_nicknames(analyse):
 def test_the_patients_own_details_in_their_own_message(analyse):
     doc = analyse("From: Chloe Wrenfield\n\nhi its chloe, i live at flat 6 harbour court, kingsmere KM2 8LP now")
     assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "KM2 8LP")
+
+
+def test_a_practice_text_log_with_the_patient(analyse):
+    doc = analyse(
+        HEADER + "04/09/2025 10:31  Incoming  from 07700 900951\nok ill come at lunch\n"
+        "04/09/2025 09:20  Outgoing  to 07700 900951\nThanks, appointment booked."
+    )
+    assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "07700 900951")

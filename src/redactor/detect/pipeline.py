@@ -63,6 +63,8 @@ OWN_CONTACT = re.compile(
     # "SMS to 07700 ...", "ring pt on ...", "ring me on ...", "contact by mobile only ..."
     r"|(?:sms|text|texted|ring|rang|call|called|phone|phoned)\s+(?:to|(?:pt|patient|me)\s+on)"
     r"|by\s+mobile\s+only"
+    # a practice's text-message log with the patient: "Incoming from 07700 ...", "Outgoing to ..."
+    r"|\b(?:incoming|outgoing|inbound|outbound)\s+(?:sms\s+)?(?:from|to)"
     # a patient's own message: "i live at ...", "we are now at ..."
     r"|\b(?:i|we)\s+(?:now\s+)?(?:live|living|am\s+living|are\s+living|'?m\s+living|am\s+now|are\s+now)\s+(?:at|in)"
     r")[\s,:]*(?:is\s+)?(?:still\s+)?$",
