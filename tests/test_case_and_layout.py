@@ -297,3 +297,10 @@ def test_a_practice_text_log_with_the_patient(analyse):
         "04/09/2025 09:20  Outgoing  to 07700 900951\nThanks, appointment booked."
     )
     assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "07700 900951")
+
+
+def test_a_care_homes_carer_is_staff_a_familys_is_not(analyse):
+    home = analyse("Resident: Mrs Margaret SHARP   DOB: 01/02/1940\n\nAt 05:40 carer Bogdan heard a shout.")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(home, "Bogdan")
+    house = analyse(HEADER + "Lives with his carer Bogdan, who does the shopping.")
+    assert third_party(house, "Bogdan")

@@ -92,6 +92,11 @@ DETERMINERS = frozenset(
 )
 # A full stop that ends a sentence, not an abbreviation's ("Dr.", "Prof.", "St.")
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?i:dr|mr|ms|st|sr|rn|no))(?<!\b(?i:drs|mrs|rev))(?<!\b(?i:prof|capt))\.[ \t]+")
+PAID_CARER_WORDS = frozenset({"carer", "carers"})
+CARE_SETTING = re.compile(
+    r"^[ \t]*Resident[ \t]*:|\b(?i:care home|nursing home|residential home|care agency|homecare agency|domiciliary care)\b",
+    re.M,
+)
 NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*\)")
 GOES_BY = re.compile(
     r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
@@ -490,6 +495,8 @@ class PeopleJudge:
             for t in _name_tokens(name)
             if len(t) > 1 and t not in patient_tokens and t not in self.people.not_names
         }
+        # In a care home's or a care agency's notes "carer Bogdan" is staff, not family.
+        care_setting = CARE_SETTING.search(text) is not None
         titled_registry: dict[tuple[str, object], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
         relatives_titled: dict[tuple[str, str], Judgement] = {}  # ("mrs", "farrant"): a relative's full name
         judged: list[tuple[Candidate, list[str], Judgement]] = []
@@ -519,6 +526,7 @@ class PeopleJudge:
                     known_professionals,
                     patient_title,
                     known_third,
+                    care_setting,
                 )
             if judgement is None:
                 continue
@@ -781,6 +789,7 @@ class PeopleJudge:
         professionals: list[list[str]],
         patient_title: str | None = None,
         known_third: set[str] = frozenset(),  # type: ignore[assignment]
+        care_setting: bool = False,
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         if len(text[line_start : candidate.start].strip()) < 5:  # name opens its line: role may end the last
@@ -803,6 +812,14 @@ class PeopleJudge:
             match = self.relation_before.search(before)
             if match and not _nursing_title(before, match.start("rel"), match.group("rel")):
                 relation = match.group("rel").lower()
+        if relation in PAID_CARER_WORDS and care_setting:
+            return Judgement(
+                Category.PROFESSIONAL,
+                0.7,
+                "people/professional-role",
+                "a carer in a care home's or care agency's notes: staff in role (a family carer is "
+                "named by their relation)",
+            )
         if relation == "sister" and (
             self.role_after.match(after)
             or (len(tokens) == 1 and tokens[0] in self.people.surnames and tokens[0] not in self.vocabulary.forenames)
