@@ -101,7 +101,6 @@ NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’]
 GOES_BY = re.compile(
     r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
 )
-NICKNAME_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\([ \t]*[\"“'‘]?$")  # Bernard ("Bernie")
 # "Mr D Nowak (patient)", "Mr B. Hope (patient copy - ...)"; never "(Patient Services)"
 PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)(?:[ \t]+(?i:copy|only))?[ \t]*[)\-–,]")
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
@@ -900,14 +899,6 @@ class PeopleJudge:
                 0.9,
                 "people/professional-role",
                 "a name written with a professional title or role, so a professional acting in role",
-            )
-        nickname = NICKNAME_BEFORE.search(before)
-        if nickname and nickname.group(1).lower() in patient_tokens:
-            return Judgement(
-                Category.PATIENT_IDENTIFIER,
-                0.85,
-                "people/patient-name",
-                "the name the patient goes by, in brackets after their own name",
             )
         if relation is None and BIRTH_NAME_BEFORE.search(before):
             return Judgement(
