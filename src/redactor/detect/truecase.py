@@ -133,7 +133,7 @@ class Vocabulary:
             return True
         return self.anchored_name(lower)
 
-    def surname_after_name(self, lower: str, text: str = "", end: int = 0) -> bool:
+    def surname_after_name(self, lower: str, text: str, end: int) -> bool:
         """The word after a first name in a shouted or lower-case note: a surname unless
         it is grammar, a role or a clinical word, or an English word no surname list
         holds among the rarer ones ("IRENE CZYZEWICZ", "joanna hart", not "JANE IN");
@@ -141,7 +141,7 @@ class Vocabulary:
         "FRANK WELLS KILLED")."""
         if lower in self.function_words or lower in self.role_acronyms or lower in self.after_name:
             return False
-        if lower in self.surnames and text and FINITE_AFTER.match(text, end) is not None:
+        if lower in self.surnames and FINITE_AFTER.match(text, end) is not None:
             return True
         if lower in self.clinical:
             return False
