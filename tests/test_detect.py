@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redactor.detect.resolve import resolve
-from redactor.model import Action, Category, Finding
+from redactor.model import Action, Category, Finding, Verdict
 
 HEADER = "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988   NHS No: 943 476 5919\nAddress: 27 Alder Close, Whitford, WF3 7QT\n\n"
 
@@ -176,10 +176,37 @@ def test_a_span_inside_a_longer_who_span_gives_way():
     assert resolve([address, inside], text) == [address]
 
 
-def test_routine_family_history_line_is_not_raised(analyse):
-    doc = analyse(HEADER + "Seen today.\nFH: father MI at 52, mother has diabetes.\n")
+def test_routine_family_history_is_a_note_that_holds_nothing(analyse):
+    doc = analyse(HEADER + "Seen today.\nFH: father MI at 52, mother has diabetes.\nDad has gout.\n")
     fh = doc.text.index("FH:")
-    assert [f for f in doc.findings if f.start >= fh and f.category is Category.THIRD_PARTY_INFO] == []
+    notes = [f for f in doc.findings if f.start >= fh and f.category is Category.THIRD_PARTY_INFO]
+    assert [f.text for f in notes] == ["FH: father MI at 52, mother has diabetes.", "Dad has gout."]
+    assert all(f.quiet and f.action is Action.NOTE for f in notes)
+    assert all(e.verdict is Verdict.SHOW for e in doc.entries)
+
+
+def test_what_a_relative_told_the_practice_is_never_quiet(analyse):
+    doc = analyse(HEADER + "Mum rang to say he has been self-harming again.\n")
+    [info] = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO]
+    assert not info.quiet and info.action is Action.REVIEW
+
+
+def test_a_passage_finding_covers_its_sentence_and_keeps_its_evidence(analyse):
+    text = HEADER + "BP 120/80. MARAC referral made with her agreement. Reviewed asthma.\n"
+    doc = analyse(text)
+    [sg] = [f for f in doc.findings if f.category is Category.SAFEGUARDING]
+    assert sg.text == "MARAC referral made with her agreement."
+    assert [doc.text[s:e] for s, e in sg.evidence] == ["MARAC referral"]
+    assert sg.to_json()["evidence"][0]["start"] >= sg.start
+
+
+def test_negation_outside_safeguarding_is_a_note_and_inside_it_a_low_score(analyse):
+    doc = analyse(HEADER + "No smell of alcohol.\nNo safeguarding concerns.\nPatient not yet told of the result.\n")
+    by_category = {f.category: f for f in doc.findings}
+    assert by_category[Category.CLINICIAN_OPINION].action is Action.NOTE
+    assert by_category[Category.SAFEGUARDING].action is Action.REVIEW
+    assert by_category[Category.SAFEGUARDING].score < 0.6
+    assert not by_category[Category.SERIOUS_HARM].quiet  # "not yet told" is its cue, not a negation
 
 
 def test_accented_names_and_the_patients_own_contacts(analyse):

@@ -108,7 +108,7 @@ def test_decisions_survive_an_unrelated_edit_and_reopen_on_a_changed_sentence(wo
     )
     changed = {f["text"]: f.get("decision") for f in scan_json(record, decisions)["findings"]}
     assert changed.get("Karen Jones") is None  # its sentence changed: asked again
-    assert changed.get("MARAC referral") == "keep"  # the untouched sentence keeps its decision
+    assert changed.get("MARAC referral made today.") == "keep"  # the untouched sentence keeps its decision
 
 
 def test_widen_narrow_manual_and_entry_decisions(workspace, detector, policy):

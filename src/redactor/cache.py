@@ -63,6 +63,7 @@ class FindingsCache:
                     job.policy.name,
                     sorted((str(k), str(v)) for k, v in job.policy.actions.items()),
                     job.policy.review_below,
+                    str(job.policy.quiet),
                 ],
                 "staff": list(job.staff),
                 "patient": asdict(job.patient_override) if job.patient_override else None,
@@ -108,6 +109,8 @@ class FindingsCache:
                     action=Action(f["action"]),
                     page=f["page"],
                     entry=f["entry"],
+                    evidence=tuple((e["start"], e["end"]) for e in f.get("evidence", ())),
+                    quiet=bool(f.get("quiet")),
                 )
                 for f in stored
             ]

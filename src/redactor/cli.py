@@ -30,7 +30,7 @@ from .decide.decisions import (
 from .detect.resources import ModelDataError
 from .ingest import find_inputs
 from .ingest.demographics import parse_date, split_name
-from .model import Action, Document, Patient
+from .model import HOLDS, Action, Document, Patient
 from .report.json_report import write_atomic
 from .report.progress import ScanProgress
 
@@ -313,7 +313,7 @@ def scan(
         raise typer.Exit(EXIT_INTERRUPTED)
     if scanned.errors:
         raise typer.Exit(EXIT_ERROR)
-    to_act = any(f.action is not Action.KEEP for doc in scanned.documents for f in doc.findings)
+    to_act = any(f.action in HOLDS for doc in scanned.documents for f in doc.findings)
     raise typer.Exit(EXIT_FINDINGS if to_act else EXIT_CLEAN)
 
 

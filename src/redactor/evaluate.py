@@ -1,7 +1,7 @@
 """Score a scan report against gold annotations (fixtures/gold/*.json).
 
 A gold span counts as found when a flag (a finding whose action is redact or
-review) of the same category overlaps it; third-party names and identifiers are
+review; a `note` holds nothing, so it is no flag) of the same category overlaps it; third-party names and identifiers are
 scored together as well, since either flag gets the span removed. Flag precision
 is the share of flags that overlap any gold sensitive span. Patient and
 professional mentions count as wrongly flagged when a third-party flag overlaps
@@ -70,7 +70,7 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
     found_any: Counter[str] = Counter()
     found_covered: Counter[str] = Counter()
     flags = correct_flags = keep_total = keep_flagged = 0
-    words = false_names = clean_words = clean_flags = 0
+    words = false_names = clean_words = clean_flags = notes = 0
     held_needed = held_caught = shown_needed = shown_held = 0
     entries = entries_right = 0
     sensitive_docs = sensitive_flagged = clean_docs = clean_unflagged = 0
@@ -84,7 +84,8 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         if doc is None:
             missing.append(name)
             continue
-        flagged = [f for f in doc["findings"] if f["action"] != "keep"]
+        flagged = [f for f in doc["findings"] if f["action"] in ("redact", "review")]
+        notes += sum(f["action"] == "note" for f in doc["findings"])
         # Records coded for enhanced review before online access (whole-record codes).
         enhanced_total += 1
         enhanced_right += bool(gold.get("enhanced_review")) == bool(doc.get("enhanced_review"))
@@ -162,6 +163,9 @@ def evaluate_report(report_path: Path, gold_paths: list[Path]) -> dict[str, obje
         "entries": entries,
         "entries_held_when_needed": _ratio(held_caught, held_needed),
         "entries_wrongly_held": _ratio(shown_held, shown_needed),
+        # of the entries held (hide or review), the share that had something to hold
+        "entries_held_precision": _ratio(held_caught, held_caught + shown_held),
+        "notes_per_1k_words": round(notes * 1000 / words, 2) if words else None,
         "words": words,
         "false_names_per_10k_words": round(false_names * 10_000 / words, 1) if words else None,
         "flags_per_1k_words_on_clean_documents": round(clean_flags * 1000 / clean_words, 2)
@@ -221,6 +225,7 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
     )
     table.add_row("entries needing hide or review held", _fmt(scores["entries_held_when_needed"]), "")
     table.add_row("entries with nothing to hold that were held", _fmt(scores["entries_wrongly_held"]), "")
+    table.add_row("held entries that had something to hold", _fmt(scores["entries_held_precision"]), "")
     table.add_row(
         "documents needing review that were flagged", _fmt(scores["documents_needing_review_flagged"]), ""
     )
@@ -235,6 +240,7 @@ def print_scores(console: Console, scores: dict[str, object]) -> None:
         f"{scores['words']} words",
     )
     table.add_row("false names per 10,000 words", _fmt(scores["false_names_per_10k_words"]), "")
+    table.add_row("notes (quiet tier, holding nothing) per 1,000 words", _fmt(scores["notes_per_1k_words"]), "")
     table.add_row("records' enhanced-review status right", _fmt(scores["enhanced_review_status_correct"]), "")
     console.print(table)
 

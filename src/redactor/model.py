@@ -7,6 +7,7 @@ resolving overlaps or applying a policy makes new findings with `replace`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -32,17 +33,45 @@ PERSON_CATEGORIES = frozenset({Category.THIRD_PARTY_NAME, Category.PROFESSIONAL,
 class Action(StrEnum):
     REDACT = "redact"
     REVIEW = "review"
+    # Shown to the reviewer, never holds an entry, never waits for a decision: what
+    # the patient told us about their family, negated findings.
+    NOTE = "note"
     KEEP = "keep"
 
 
 # Higher wins when findings are combined into an entry verdict.
-ACTION_RANK = {Action.KEEP: 0, Action.REVIEW: 1, Action.REDACT: 2}
+ACTION_RANK = {Action.KEEP: 0, Action.NOTE: 0, Action.REVIEW: 1, Action.REDACT: 2}
+# Actions that hold an entry back until someone decides, or remove text.
+HOLDS = frozenset({Action.REVIEW, Action.REDACT})
+# The categories found as passages (a sentence, clause or journal line); names and
+# identifiers are found word-exact.
+PASSAGE_CATEGORIES = frozenset(
+    {
+        Category.THIRD_PARTY_INFO,
+        Category.SAFEGUARDING,
+        Category.CLINICIAN_OPINION,
+        Category.SERIOUS_HARM,
+        Category.LEGALLY_RESTRICTED,
+        Category.SENSITIVE_HEALTH,
+    }
+)
 
 
 class Verdict(StrEnum):
     HIDE = "hide"
     REVIEW = "review"
     SHOW = "show"
+
+
+def union_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping or touching (start, end) spans joined, in order."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +89,12 @@ class Finding:
     # Set when a reviewer's recorded decision applies (the action is then theirs).
     decision: str | None = None
     fingerprint: str | None = None
+    # The words that triggered a passage finding, for highlighting; empty means the
+    # whole span is its own evidence (names, identifiers).
+    evidence: tuple[tuple[int, int], ...] = ()
+    # What the patient told us about their own family, with nothing else sensitive in
+    # the passage: the policy's quiet tier (`note` unless the policy raises it).
+    quiet: bool = False
 
     def __post_init__(self) -> None:
         empty_ok = self.category is Category.UNREADABLE  # a page with no text at all
@@ -72,18 +107,23 @@ class Finding:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "category": str(self.category),
-            "action": str(self.action),
-            "score": round(self.score, 3),
-            "rule": self.rule,
-            "reason": self.reason,
-            "page": self.page,
-            "entry": self.entry,
-        } | ({"decision": self.decision} if self.decision else {})
+        return (
+            {
+                "start": self.start,
+                "end": self.end,
+                "text": self.text,
+                "category": str(self.category),
+                "action": str(self.action),
+                "score": round(self.score, 3),
+                "rule": self.rule,
+                "reason": self.reason,
+                "page": self.page,
+                "entry": self.entry,
+                "evidence": [{"start": s, "end": e} for s, e in self.evidence or ((self.start, self.end),)],
+            }
+            | ({"decision": self.decision} if self.decision else {})
+            | ({"quiet": True} if self.quiet else {})
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..detect.resources import models_dir
-from ..model import Action, Category, Finding
+from ..model import ACTION_RANK, Action, Category, Finding
 
 DEFAULT_POLICY = "patient-access"
 
@@ -26,11 +26,15 @@ class Policy:
     name: str
     actions: dict[Category, Action]
     review_below: float = 0.0
+    # The quiet tier: family history the patient gave, negated findings.
+    quiet: Action = Action.NOTE
 
     def action_for(self, finding: Finding) -> Action:
         if finding.category is Category.UNREADABLE:
             return Action.REVIEW  # unread text can never be passed by a policy
         action = self.actions[finding.category]
+        if finding.quiet and ACTION_RANK[action] > ACTION_RANK[self.quiet]:
+            return self.quiet
         if action is Action.REDACT and finding.score < self.review_below:
             return Action.REVIEW
         return action
@@ -64,4 +68,12 @@ def load_policy(source: str | Path | None = None) -> Policy:
         review_below = float(data.get("review_below", 0.0))
     except (TypeError, ValueError):
         raise PolicyError(f"{path}: review_below must be a number") from None
-    return Policy(name=str(data.get("name") or path.stem), actions=actions, review_below=review_below)
+    quiet = data.get("quiet", "note")
+    if quiet not in ("note", "review", "keep"):
+        raise PolicyError(f"{path}: quiet must be one of note, review, keep")
+    return Policy(
+        name=str(data.get("name") or path.stem),
+        actions=actions,
+        review_below=review_below,
+        quiet=Action(quiet),
+    )

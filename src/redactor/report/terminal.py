@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..model import Action, Category, Document, Verdict, source_line
+from ..model import HOLDS, Action, Category, Document, Verdict, source_line
 
 SHORT = {
     Category.THIRD_PARTY_NAME: "3P name",
@@ -37,7 +37,7 @@ def print_summary(
     totals: Counter[str] = Counter()
     for doc in documents:
         verdicts = Counter(entry.verdict for entry in doc.entries)
-        flagged = Counter(f.category for f in doc.findings if f.action is not Action.KEEP)
+        flagged = Counter(f.category for f in doc.findings if f.action in HOLDS)
         totals.update(hide=verdicts[Verdict.HIDE], review=verdicts[Verdict.REVIEW], entries=len(doc.entries))
         totals.update({str(c): n for c, n in flagged.items()})
         if flagged:

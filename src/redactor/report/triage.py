@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.table import Table
 
-from ..model import Action, Category, Document, Verdict
+from ..model import HOLDS, Category, Document, Verdict
 
 # How much a flag of each category weighs when ordering the list.
 WEIGHTS = {
@@ -74,7 +74,7 @@ def triage(documents: list[Document]) -> list[Row]:
         key = nhs or doc.path
         row = rows.setdefault(key, Row(record=_name(doc) or doc.path, nhs_number=nhs))
         row.documents.append(doc.path)
-        flagged = [f for f in doc.findings if f.action is not Action.KEEP]
+        flagged = [f for f in doc.findings if f.action in HOLDS]
         row.flags.update(str(f.category) for f in flagged)
         row.risk += sum(WEIGHTS.get(f.category, 0) for f in flagged)
         row.entries += len(doc.entries)

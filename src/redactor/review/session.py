@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..decide.decisions import Decisions, entry_fingerprint, fingerprint, reviewer_span
-from ..model import Action, Category, Document, Finding
+from ..model import HOLDS, Category, Document, Finding
 
 KEYS = {
     "r": "redact",
@@ -50,10 +50,7 @@ class ReviewSession:
         self.category_filter: Category | None = None
         self.document_filter: str | None = None
         self.items = [
-            Item(doc, f)
-            for doc in documents
-            for f in doc.findings
-            if f.action is not Action.KEEP and not f.decision
+            Item(doc, f) for doc in documents for f in doc.findings if f.action in HOLDS and not f.decision
         ]
         self.index = 0
         self.finished = False

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from ..model import source_line
+from ..model import Action, source_line
 from .session import KEYS, ReviewSession
 
 NEEDS_ARGUMENT = {
@@ -48,6 +48,9 @@ def run(
         sentence = Text(before)
         sentence.append(span, style="bold reverse")
         sentence.append(after)
+        offset = len(before) - finding.start
+        for start, end in finding.evidence:  # the words that triggered a passage
+            sentence.stylize("underline", start + offset, end + offset)
         where = source_line(item.document.source_of(finding))
         console.print(
             Panel(
@@ -59,6 +62,11 @@ def run(
         # On its own line, never cut short: the field, entry, date, author and code.
         console.print(f"from {where}", markup=False, highlight=False, soft_wrap=True)
         console.print(f"[dim]{finding.reason} ({finding.rule})[/]")
+        for note in item.document.findings:  # the quiet tier: shown, never waiting
+            if note.action is Action.NOTE and note.entry == finding.entry:
+                console.print(
+                    Text(f"note in this entry (holds nothing): {note.category}: {note.text}", style="dim")
+                )
         key = read_key("decision> ").strip().lower()[:1]
         argument = read_line(f"{NEEDS_ARGUMENT[key]}> ").strip() if key in NEEDS_ARGUMENT else None
         console.print(session.handle(key, argument))

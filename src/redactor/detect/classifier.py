@@ -1,0 +1,52 @@
+"""The sentence classifier: a spaCy `textcat_multilabel` over passage units that finds
+sensitive passages no word list holds ("Looked dishevelled, strong smell in the flat").
+
+Trained in this repository (`python recipes/passages/build.py`, data in
+`training/passages` and the dev fixtures); its thresholds per category, chosen on the
+dev split, sit beside it in `thresholds.yml`. Without the model the detector runs on
+the lexicons alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+from typing import TypeVar
+
+import spacy
+import yaml
+from spacy.language import Language
+
+from ..model import Category
+
+# A unit's (start, end) -> the categories the classifier is confident of.
+Scores = dict[tuple[int, int], dict[Category, float]]
+Key = TypeVar("Key", bound=Hashable)
+
+
+class SentenceClassifier:
+    def __init__(self, nlp: Language, thresholds: dict[Category, float]) -> None:
+        self.nlp = nlp
+        self.thresholds = thresholds
+
+    @classmethod
+    def load(cls, folder: Path) -> SentenceClassifier | None:
+        if not (folder / "config.cfg").is_file():
+            return None
+        data = yaml.safe_load((folder / "thresholds.yml").read_text(encoding="utf-8"))
+        return cls(spacy.load(folder), {Category(k): float(v) for k, v in data["thresholds"].items()})
+
+    def scores(self, units: list[tuple[Key, str]], batch_size: int = 512) -> dict[Key, dict[Category, float]]:
+        """The categories each unit (keyed by anything) scores at or above its threshold for."""
+        out: dict[Key, dict[Category, float]] = {}
+        texts = (text for _, text in units)
+        with self.nlp.memory_zone():
+            for (span, _), doc in zip(units, self.nlp.pipe(texts, batch_size=batch_size), strict=True):
+                confident = {
+                    category: probability
+                    for label, probability in doc.cats.items()
+                    if probability >= self.thresholds.get(category := Category(label), 1.1)
+                }
+                if confident:
+                    out[span] = confident
+        return out

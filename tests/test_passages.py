@@ -1,0 +1,120 @@
+"""Passages: the splitter, whole-passage findings, the quiet tier and the classifier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from redactor.decide.policy import load_policy
+from redactor.detect.resources import models_dir
+from redactor.detect.sentences import SentenceRules, split
+from redactor.model import Action, Category, Verdict
+
+RULES = SentenceRules.load(models_dir() / "patterns" / "sentences.yml")
+HEADER = "Name: Mr Daniel HARGREAVES  DOB: 14-Feb-1988\n"
+
+
+def units(text: str) -> list[str]:
+    return [text[s:e] for s, e in split(text, RULES)]
+
+
+def test_journal_lines_are_units_and_shorthand_full_stops_end_nothing():
+    text = "History: cough 3/7. No SOB.\nO/E. chest clear. ?NAI discussed with Dr. Jones.\nPlan: r/v 2/52\n"
+    assert units(text) == [
+        "History: cough 3/7.",
+        "No SOB.",
+        "O/E. chest clear.",
+        "?NAI discussed with Dr. Jones.",
+        "Plan: r/v 2/52",
+    ]
+
+
+def test_wrapped_sentences_run_on_and_short_lines_do_not():
+    letter = (
+        "She told me that her husband had been shouting at the children and\n"
+        "that she is frightened to go home. I FEEL SHE IS FRIGHTENED AT\n"
+        "          HOME\n"
+    )
+    assert units(letter) == [
+        "She told me that her husband had been shouting at the children and\nthat she is frightened to go home.",
+        "I FEEL SHE IS FRIGHTENED AT\n          HOME",
+    ]
+    notes = "seen w mum\nseemed scared talking abt him\nr/v 1/52\n"
+    assert units(notes) == ["seen w mum", "seemed scared talking abt him", "r/v 1/52"]
+
+
+def test_a_new_fact_never_joins_the_line_before():
+    text = "Long line of history that goes on and on without any full stop at its end\n- CP plan\n"
+    assert units(text)[-1] == "- CP plan"
+
+
+def test_spans_only_removes_the_whole_passage(analyse):
+    from redactor.apply.plan import plan, redact_text
+
+    doc = analyse(HEADER + "Kayden made subject of a CP plan under category neglect. BP 120/80.\n")
+    [sg] = [f for f in doc.findings if f.category is Category.SAFEGUARDING]
+    assert sg.text == "Kayden made subject of a CP plan under category neglect."
+    kept = redact_text(doc.text, plan(doc, unreviewed="redact", whole_entries=False))
+    assert "neglect" not in kept and "Kayden" not in kept and "BP 120/80." in kept
+
+
+def test_the_policy_can_raise_the_quiet_tier_to_review(analyse, tmp_path: Path):
+    policy_file = tmp_path / "strict.yml"
+    text = (models_dir() / "policies" / "patient-access.yml").read_text().replace("quiet: note", "quiet: review")
+    policy_file.write_text(text)
+    strict = load_policy(policy_file)
+    doc = analyse(HEADER + "Dad has gout.\n")
+    [note] = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO]
+    assert note.quiet and note.action is Action.NOTE
+    assert strict.action_for(note) is Action.REVIEW
+
+
+def test_a_bad_quiet_setting_names_the_file(tmp_path: Path):
+    from redactor.decide import PolicyError
+
+    policy_file = tmp_path / "odd.yml"
+    text = (models_dir() / "policies" / "patient-access.yml").read_text().replace("quiet: note", "quiet: hide")
+    policy_file.write_text(text)
+    with pytest.raises(PolicyError, match="odd.yml: quiet must be"):
+        load_policy(policy_file)
+
+
+def test_a_name_or_another_category_in_the_passage_keeps_family_news_held(analyse):
+    doc = analyse(HEADER + "Dad Peter Hargreaves has gout.\nSister has HIV.\n")
+    info = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO]
+    assert info and not any(f.quiet for f in info)
+    assert all(e.verdict is not Verdict.SHOW for e in doc.entries)
+
+
+def test_a_negative_hiv_test_is_still_sensitive(analyse):
+    doc = analyse(HEADER + "HIV test negative.\n")
+    [sen] = [f for f in doc.findings if f.category is Category.SENSITIVE_HEALTH]
+    assert sen.action is Action.REVIEW and not sen.quiet
+
+
+def test_the_classifier_finds_a_passage_no_word_list_holds(analyse, detector):
+    if detector.passages.classifier is None:
+        pytest.skip("no sentence classifier in models/passages")
+    sentence = "Fridge empty apart from some milk that had gone off, heating off, children in coats indoors."
+    doc = analyse(HEADER + sentence + "\n")
+    found = [f for f in doc.findings if f.rule == "passages/sentence-classifier"]
+    assert found and found[0].text == sentence
+    assert found[0].reason.startswith("sentence classifier 0.")
+
+
+def test_the_report_carries_evidence_and_the_quiet_flag(analyse):
+    doc = analyse(HEADER + "MARAC referral made with her agreement.\nDad has gout.\n")
+    rows = [f.to_json() for f in doc.findings]
+    sg = next(r for r in rows if r["category"] == "SAFEGUARDING")
+    assert sg["evidence"] and all(sg["start"] <= e["start"] < e["end"] <= sg["end"] for e in sg["evidence"])
+    note = next(r for r in rows if r["category"] == "THIRD_PARTY_INFO")
+    assert note["quiet"] is True and note["action"] == "note"
+    json.dumps(rows)  # plain JSON all through
+
+
+def test_a_negation_reaches_no_further_than_its_clause(analyse):
+    doc = analyse(HEADER + "No fever, smelt strongly of alcohol.\nPt sounded guarded, call ended abruptly.\n")
+    opinions = [f for f in doc.findings if f.category is Category.CLINICIAN_OPINION]
+    assert len(opinions) == 2 and all(f.action is Action.REVIEW for f in opinions)
