@@ -47,8 +47,10 @@ def test_json_report_contract_and_inputs_untouched(tmp_path):
     text = record.read_text()
     for finding in doc["findings"]:
         assert text[finding["start"] : finding["end"]] == finding["text"]
-        assert finding["action"] in {"redact", "review", "keep"}
-        assert set(finding) >= {"category", "score", "rule", "reason", "page", "entry"}
+        assert finding["action"] in {"redact", "review", "note", "keep"}
+        assert set(finding) >= {"category", "score", "rule", "reason", "page", "entry", "evidence"}
+        for evidence in finding["evidence"]:
+            assert finding["start"] <= evidence["start"] < evidence["end"] <= finding["end"]
     names = {f["text"]: f["category"] for f in doc["findings"]}
     assert names["Karen Jones"] == "THIRD_PARTY_NAME"
     assert names["Daniel HARGREAVES"] == "PATIENT_IDENTIFIER"
@@ -133,3 +135,13 @@ def test_broken_policy_file_is_a_usage_error(tmp_path):
     result = scan(str(record), "--policy", str(policy))
     assert result.exit_code == 2
     assert "broken.yml" in result.output and "SAFEGUARDING" in result.output
+
+
+def test_a_record_with_only_notes_passes_scan_and_check(tmp_path):
+    record = tmp_path / "fh.txt"
+    record.write_text(CLEAN + "FH: father MI at 52. Dad has gout. No smell of alcohol.\n")
+    out = tmp_path / "report.json"
+    assert scan(str(record), "--json", str(out), "-q").exit_code == 0
+    actions = {f["action"] for f in json.loads(out.read_text())["documents"][0]["findings"]}
+    assert "note" in actions and not actions & {"redact", "review"}
+    assert runner.invoke(app, ["check", str(record), "--fail-on", "review"]).exit_code == 0

@@ -267,6 +267,7 @@ class Detector:
                         0.75,
                         "THIRD_PARTY_INFO/third-party-sentence",
                         "a sentence naming a third party and saying what they said, did or have",
+                        evidence=((finding.start, finding.end),),
                     )
                 )
         return out

@@ -152,12 +152,13 @@ def _highlighted(document: Document, start: int, end: int) -> str:
     """Cut the entry at every finding boundary; each piece shows its strongest finding."""
     text = document.text
     inside = [f for f in document.findings if f.start < end and start < f.end and f.start < f.end]
-    cuts = sorted({start, end} | {max(start, f.start) for f in inside} | {min(end, f.end) for f in inside})
+    bounds = {(f.start, f.end) for f in inside} | {span for f in inside for span in f.evidence}
+    cuts = sorted({start, end} | {min(end, max(start, s)) for s, _ in bounds} | {max(start, min(end, e)) for _, e in bounds})
     out = []
     for left, right in pairwise(cuts):
         covering = [f for f in inside if f.start <= left and right <= f.end]
         piece = escape(text[left:right])
-        if any(s <= left and right <= e for f in covering for s, e in f.evidence):
+        if any(s <= left and right <= e and (s, e) != (f.start, f.end) for f in covering for s, e in f.evidence):
             piece = f"<b>{piece}</b>"  # the words that triggered a passage finding
         if not covering:
             out.append(piece)
