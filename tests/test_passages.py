@@ -98,7 +98,7 @@ def test_a_negative_hiv_test_is_still_sensitive(analyse):
 def test_the_classifier_finds_a_passage_no_word_list_holds(analyse, detector):
     if detector.passages.classifier is None:
         pytest.skip("no sentence classifier in models/passages")
-    sentence = "Fridge empty apart from some milk that had gone off, heating off, children in coats indoors."
+    sentence = "Her story about the lost prescription has changed three times this month."
     doc = analyse(HEADER + sentence + "\n")
     found = [f for f in doc.findings if f.rule == "passages/sentence-classifier"]
     assert found and found[0].text == sentence
@@ -130,3 +130,17 @@ def test_the_html_report_marks_the_evidence_and_shows_notes_apart(analyse, tmp_p
     html = out.read_text()
     assert "<b>MARAC referral</b>" in html
     assert "class='a-note'" in html and "value='note'" in html
+
+
+def test_a_parent_giving_a_young_childs_history_is_a_note_but_not_an_adults(analyse):
+    child = analyse("Name: Oliver Brown  DOB: 01/02/2021\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang - cough and wheeze 2/7.\n")
+    adult = analyse("Name: Oliver Brown  DOB: 01/02/1971\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang - cough and wheeze 2/7.\n")
+    [note] = [f for f in child.findings if f.category is Category.THIRD_PARTY_INFO]
+    [held] = [f for f in adult.findings if f.category is Category.THIRD_PARTY_INFO]
+    assert note.action is Action.NOTE and "young child" in note.reason
+    assert held.action is Action.REVIEW
+    worried = analyse(
+        "Name: Oliver Brown  DOB: 01/02/2021\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\n"
+        "Mum rang to say stepdad hit him last night.\n"
+    )
+    assert all(f.action is not Action.NOTE for f in worried.findings if f.category is Category.THIRD_PARTY_INFO)

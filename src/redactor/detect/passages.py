@@ -14,7 +14,7 @@ nothing else sensitive in the passage, are the quiet tier. The sentence classifi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import spacy
@@ -33,6 +33,7 @@ THIRD_PARTY = frozenset({Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_IDENTIF
 # A relative's news as the patient told it; what a third party told the practice, or
 # their convictions, always wait for a person.
 QUIET_RULES = frozenset({"THIRD_PARTY_INFO/about-a-relative"})
+PARENT_RULES = QUIET_RULES | {"THIRD_PARTY_INFO/reported-by-third-party"}
 AXES = ("negation", "family")
 # Negation changes these. Not serious harm, whose cues are negations ("not yet told",
 # "do not discuss"), nor sensitive health or legally restricted: a negative HIV test or
@@ -47,8 +48,10 @@ class Context:
 
     def __init__(self, folder: Path) -> None:
         self.nlp = spacy.blank("en")
-        told_us = yaml.safe_load((folder / "family.yml").read_text(encoding="utf-8"))["told_us"]
-        self.told_us = re.compile(r"\b(?:" + "|".join(map(re.escape, told_us)) + r")\b", re.IGNORECASE)
+        family = yaml.safe_load((folder / "family.yml").read_text(encoding="utf-8"))
+        self.told_us = _words(family["told_us"])
+        self.parents = _words(family["parents"])
+        self.young_child_years = int(family["young_child_years"])
         for axis in AXES:
             data = yaml.safe_load((folder / f"{axis}.yml").read_text(encoding="utf-8"))
             terms = termset(data["base"]).get_patterns() if data["base"] != "none" else {}
@@ -86,6 +89,10 @@ class Context:
         return {axis: all(span._.get(f"redactor_{axis}") for span in doc.spans["evidence"]) for axis in AXES}
 
 
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+
 class Passages:
     def __init__(self, models_root: Path) -> None:
         self.rules = SentenceRules.load(models_root / "patterns" / "sentences.yml")
@@ -106,11 +113,17 @@ class Passages:
         return out
 
     def build(
-        self, text: str, findings: list[Finding], sentences: Sentences, scores: Scores
+        self,
+        text: str,
+        findings: list[Finding],
+        sentences: Sentences,
+        scores: Scores,
+        age_at: Callable[[int], int | None] = lambda _: None,
     ) -> list[Finding]:
         """Widen passage findings to their units, add the classifier's, mark the quiet tier.
 
-        `scores` maps a unit (start, end) to the classifier's {category: probability}."""
+        `scores` maps a unit (start, end) to the classifier's {category: probability};
+        `age_at` gives the patient's age in years at a position of the text, if known."""
         out: list[Finding] = []
         by_unit: dict[tuple[int, int, Category], Finding] = {}
         for finding in findings:
@@ -146,10 +159,16 @@ class Passages:
                     )
         people = [f for f in out if f.category in THIRD_PARTY]
         passages = list(by_unit.values())
-        return out + [self._in_context(text, p, passages, people, scores) for p in passages]
+        return out + [self._in_context(text, p, passages, people, scores, age_at) for p in passages]
 
     def _in_context(
-        self, text: str, passage: Finding, passages: list[Finding], people: list[Finding], scores: Scores
+        self,
+        text: str,
+        passage: Finding,
+        passages: list[Finding],
+        people: list[Finding],
+        scores: Scores,
+        age_at: Callable[[int], int | None],
     ) -> Finding:
         if passage.rule == "passages/sentence-classifier":
             return passage
@@ -165,9 +184,16 @@ class Passages:
             return passage.with_(quiet=True, reason=passage.reason + " (negated here: a note, holds nothing)")
         if passage.category is not Category.THIRD_PARTY_INFO:
             return passage
-        if not (read["family"] or passage.rule in QUIET_RULES):
+        age = age_at(passage.start)
+        parent_of_child = (
+            age is not None
+            and age < self.context.young_child_years
+            and passage.rule in PARENT_RULES
+            and any(self.context.parents.search(text, s, e) for s, e in passage.evidence)
+        )
+        if not (read["family"] or passage.rule in QUIET_RULES or parent_of_child):
             return passage
-        if any(self.context.told_us.search(text, s, e) for s, e in passage.evidence):
+        if not parent_of_child and any(self.context.told_us.search(text, s, e) for s, e in passage.evidence):
             return passage  # a relative told the practice this
         classifier = scores.get((passage.start, passage.end), {})
         alone = (
@@ -182,7 +208,13 @@ class Passages:
         )
         if not alone:
             return passage
-        why = "family history" if read["family"] else "the patient's own account of a relative"
+        why = (
+            "a parent giving a young child's history"
+            if parent_of_child
+            else "family history"
+            if read["family"]
+            else "the patient's own account of a relative"
+        )
         return passage.with_(
             quiet=True, reason=f"{passage.reason} ({why}, with nothing else sensitive: a note)"
         )

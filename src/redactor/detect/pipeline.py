@@ -11,8 +11,9 @@ passages are read through a truecased view of the same length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import spacy
@@ -237,7 +238,7 @@ class Detector:
         ]
         findings += code_findings(document, self.models.codes)
         findings += _withheld(document) + _unreadable(document)
-        return resolve(self.passages.build(text, findings, sentences, scores), text)
+        return resolve(self.passages.build(text, findings, sentences, scores, _age_at(document)), text)
 
     def _third_party_sentences(self, text: str, findings: list[Finding]) -> list[Finding]:
         """A sentence that names a third party and says what they did, said or have
@@ -427,6 +428,25 @@ class Detector:
             rule,
             f"a {kind} that is not the patient's, so a third party's",
         )
+
+
+def _age_at(document: Document) -> Callable[[int], int | None]:
+    """The patient's age in whole years at the entry holding a position (today where the
+    entry has no date), or None without a date of birth."""
+    dob = document.patient.dob
+    if not dob:
+        return lambda _: None
+    born = date.fromisoformat(dob)
+
+    def age(position: int) -> int | None:
+        entry = document.entry_of(position)
+        try:
+            when = date.fromisoformat(entry.date) if entry and entry.date else date.today()
+        except ValueError:
+            return None
+        return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+    return age
 
 
 def _conditional(found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
