@@ -51,6 +51,7 @@ class Context:
         family = yaml.safe_load((folder / "family.yml").read_text(encoding="utf-8"))
         self.told_us = _words(family["told_us"])
         self.parents = _words(family["parents"])
+        self.never_quiet = _words(family["never_quiet"])
         self.young_child_years = int(family["young_child_years"])
         for axis in AXES:
             data = yaml.safe_load((folder / f"{axis}.yml").read_text(encoding="utf-8"))
@@ -195,6 +196,8 @@ class Passages:
             return passage
         if not parent_of_child and any(self.context.told_us.search(text, s, e) for s, e in passage.evidence):
             return passage  # a relative told the practice this
+        if self.context.never_quiet.search(text, passage.start, passage.end):
+            return passage  # a relative's private business, not family history
         classifier = scores.get((passage.start, passage.end), {})
         alone = (
             not any(p.start < passage.end and passage.start < p.end for p in people)
