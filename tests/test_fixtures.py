@@ -42,6 +42,15 @@ RECALL_FLOORS = {
     "LEGALLY_RESTRICTED": 0.94,
     "SENSITIVE_HEALTH": 0.94,
 }
+# Passages with half their characters flagged (issue 11), on the tuned fixtures.
+COVERED_FLOORS = {
+    "THIRD_PARTY_INFO": 0.92,
+    "SAFEGUARDING": 0.97,
+    "CLINICIAN_OPINION": 0.95,
+    "SERIOUS_HARM": 0.94,
+    "LEGALLY_RESTRICTED": 0.94,
+    "SENSITIVE_HEALTH": 0.94,
+}
 CEILING_KEEP_FLAGGED = 0.03
 # Blind batches: measured at the end of issue 10's second round (scores below), less a
 # margin. They hold what was reached on text nobody tuned on; they are not targets.
@@ -51,6 +60,18 @@ BLIND_FLOORS = {  # names + identifiers at 90%, entries held: 0.964/0.98, 0.930/
     ("fresh_",): {"third_party_names_and_identifiers_recall_covered": 0.91, "entries_held_when_needed": 0.97},
     ("cold_",): {"third_party_names_and_identifiers_recall_covered": 0.87, "entries_held_when_needed": 0.97},
     ("late_",): {"third_party_names_and_identifiers_recall_covered": 0.84, "entries_held_when_needed": 0.97},
+    ("tide_",): {"third_party_names_and_identifiers_recall_covered": 0.93, "entries_held_when_needed": 0.97},
+}
+# Passages at 50% on issue 11's final blind check, tide_ (first look, less a margin):
+# 0.831, 0.839, 0.690, 0.686, 0.750 (4 passages), 0.919.
+BLIND_COVERED_FLOORS = {
+    ("tide_",): {
+        "THIRD_PARTY_INFO": 0.80,
+        "SAFEGUARDING": 0.80,
+        "CLINICIAN_OPINION": 0.65,
+        "SERIOUS_HARM": 0.65,
+        "SENSITIVE_HEALTH": 0.88,
+    },
 }
 BLIND_CEILINGS = {  # keep flagged 0.033, 0.065, 0.067, 0.044; routine flags/1k and false names/10k:
     # routine_ 3.92 and 9.8, plain_ 1.20 and 6.0, quiet_ 1.16 and 2.3
@@ -61,6 +82,8 @@ BLIND_CEILINGS = {  # keep flagged 0.033, 0.065, 0.067, 0.044; routine flags/1k 
     ("routine_",): {"flags_per_1k_words_on_clean_documents": 4.5, "false_names_per_10k_words": 12.0},
     ("plain_",): {"flags_per_1k_words_on_clean_documents": 2.0, "false_names_per_10k_words": 9.0},
     ("quiet_",): {"flags_per_1k_words_on_clean_documents": 2.0, "false_names_per_10k_words": 4.5},
+    # issue 11's routine check: 2.03 flags per 1,000 words, 0.070 of entries held
+    ("still_",): {"flags_per_1k_words_on_clean_documents": 2.5, "entries_wrongly_held": 0.10},
 }
 
 
@@ -109,12 +132,16 @@ def test_accuracy_on_fixtures(fixture_report, tmp_path):
         assert scores[key] >= floor, (key, scores[key])
     for category, floor in RECALL_FLOORS.items():
         assert scores["recall"][category] >= floor, (category, scores["recall"][category])
+    for category, floor in COVERED_FLOORS.items():
+        assert scores["recall_covered"][category] >= floor, (category, scores["recall_covered"][category])
     assert scores["keep_mentions_wrongly_flagged"] <= CEILING_KEEP_FLAGGED
 
 
 def test_accuracy_on_blind_batches_holds(fixture_report, tmp_path):
-    for prefixes in {*BLIND_FLOORS, *BLIND_CEILINGS}:
+    for prefixes in {*BLIND_FLOORS, *BLIND_CEILINGS, *BLIND_COVERED_FLOORS}:
         scores = scores_on(fixture_report, prefixes, tmp_path)
+        for category, floor in BLIND_COVERED_FLOORS.get(prefixes, {}).items():
+            assert scores["recall_covered"][category] >= floor, (prefixes, category, scores["recall_covered"])
         for key, floor in BLIND_FLOORS.get(prefixes, {}).items():
             assert scores[key] >= floor, (prefixes, key, scores[key])
         for key, ceiling in BLIND_CEILINGS.get(prefixes, {}).items():
