@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from ..model import Category
 
-# A unit's (start, end) -> the categories the classifier is confident of.
+# A unit's (start, end) -> the classifier's probability for each category.
 Scores = dict[tuple[int, int], dict[Category, float]]
 Key = TypeVar("Key", bound=Hashable)
 
@@ -37,16 +37,14 @@ class SentenceClassifier:
         return cls(spacy.load(folder), {Category(k): float(v) for k, v in data["thresholds"].items()})
 
     def scores(self, units: list[tuple[Key, str]], batch_size: int = 512) -> dict[Key, dict[Category, float]]:
-        """The categories each unit (keyed by anything) scores at or above its threshold for."""
+        """Each unit's (keyed by anything) probability for every category."""
         out: dict[Key, dict[Category, float]] = {}
         texts = (text for _, text in units)
         with self.nlp.memory_zone():
-            for (span, _), doc in zip(units, self.nlp.pipe(texts, batch_size=batch_size), strict=True):
-                confident = {
-                    category: probability
-                    for label, probability in doc.cats.items()
-                    if probability >= self.thresholds.get(category := Category(label), 1.1)
-                }
-                if confident:
-                    out[span] = confident
+            for (key, _), doc in zip(units, self.nlp.pipe(texts, batch_size=batch_size), strict=True):
+                out[key] = {Category(label): probability for label, probability in doc.cats.items()}
         return out
+
+    def confident(self, probabilities: dict[Category, float]) -> dict[Category, float]:
+        """The categories at or above their thresholds."""
+        return {c: p for c, p in probabilities.items() if p >= self.thresholds.get(c, 1.1)}

@@ -53,6 +53,7 @@ class Context:
         self.parents = _words(family["parents"])
         self.never_quiet = _words(family["never_quiet"])
         self.young_child_years = int(family["young_child_years"])
+        self.routine_below = float(family["routine_below"])
         for axis in AXES:
             data = yaml.safe_load((folder / f"{axis}.yml").read_text(encoding="utf-8"))
             terms = termset(data["base"]).get_patterns() if data["base"] != "none" else {}
@@ -104,7 +105,7 @@ class Passages:
         return Sentences(text, self.rules)
 
     def scores(self, units: list[list[tuple[tuple[int, int], str]]]) -> list[Scores]:
-        """The classifier's confident categories for each document's units, in one pass."""
+        """The classifier's probabilities for each document's units, in one pass."""
         if self.classifier is None:
             return [{} for _ in units]
         flat = self.classifier.scores([((i, span), text) for i, doc_units in enumerate(units) for span, text in doc_units])
@@ -140,8 +141,9 @@ class Passages:
                 by_unit[key] = best.with_(start=start, end=end, text=text[start:end], evidence=evidence)
             else:
                 by_unit[key] = finding.with_(start=start, end=end, text=text[start:end], evidence=evidence)
+        confident = self.classifier.confident if self.classifier else lambda _: {}
         for (start, end), probabilities in scores.items():
-            for category, probability in probabilities.items():
+            for category, probability in confident(probabilities).items():
                 key = (start, end, category)
                 if (same := by_unit.get(key)) is not None:
                     by_unit[key] = same.with_(
@@ -194,11 +196,14 @@ class Passages:
         )
         if not (read["family"] or passage.rule in QUIET_RULES or parent_of_child):
             return passage
-        if not parent_of_child and any(self.context.told_us.search(text, s, e) for s, e in passage.evidence):
-            return passage  # a relative told the practice this
         if self.context.never_quiet.search(text, passage.start, passage.end):
             return passage  # a relative's private business, not family history
-        classifier = scores.get((passage.start, passage.end), {})
+        probabilities = scores.get((passage.start, passage.end), {})
+        told_us = any(self.context.told_us.search(text, s, e) for s, e in passage.evidence)
+        routine = probabilities.get(Category.THIRD_PARTY_INFO, 1.0) < self.context.routine_below
+        if told_us and not (parent_of_child or routine):
+            return passage  # a relative told the practice something that may be theirs to tell
+        confident = self.classifier.confident(probabilities) if self.classifier else {}
         alone = (
             not any(p.start < passage.end and passage.start < p.end for p in people)
             and not any(
@@ -207,13 +212,16 @@ class Passages:
                 and passage.start < other.end
                 for other in passages
             )
-            and Category.THIRD_PARTY_INFO not in classifier
+            and Category.THIRD_PARTY_INFO not in confident
         )
         if not alone:
             return passage
         why = (
             "a parent giving a young child's history"
             if parent_of_child
+            else f"a relative's routine part in the patient's care (sentence classifier "
+            f"{probabilities[Category.THIRD_PARTY_INFO]:.2f} for third-party information)"
+            if told_us
             else "family history"
             if read["family"]
             else "the patient's own account of a relative"
