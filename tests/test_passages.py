@@ -133,8 +133,9 @@ def test_the_html_report_marks_the_evidence_and_shows_notes_apart(analyse, tmp_p
 
 
 def test_a_parent_giving_a_young_childs_history_is_a_note_but_not_an_adults(analyse):
-    child = analyse("Name: Oliver Brown  DOB: 01/02/2021\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang - cough and wheeze 2/7.\n")
-    adult = analyse("Name: Oliver Brown  DOB: 01/02/1971\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang - cough and wheeze 2/7.\n")
+    # Too short for the classifier to call it routine: only the patient's age decides.
+    child = analyse("Name: Oliver Brown  DOB: 01/02/2021\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang re cough.\n")
+    adult = analyse("Name: Oliver Brown  DOB: 01/02/1971\n\n12-Mar-2024 10:32  Dr Anita PATEL (GP)\nMum rang re cough.\n")
     [note] = [f for f in child.findings if f.category is Category.THIRD_PARTY_INFO]
     [held] = [f for f in adult.findings if f.category is Category.THIRD_PARTY_INFO]
     assert note.action is Action.NOTE and "young child" in note.reason
@@ -144,3 +145,25 @@ def test_a_parent_giving_a_young_childs_history_is_a_note_but_not_an_adults(anal
         "Mum rang to say stepdad hit him last night.\n"
     )
     assert all(f.action is not Action.NOTE for f in worried.findings if f.category is Category.THIRD_PARTY_INFO)
+
+
+def test_a_relatives_routine_call_is_a_note_and_a_report_is_held(analyse, detector):
+    if detector.passages.classifier is None:
+        pytest.skip("no sentence classifier in models/passages")
+    doc = analyse(
+        HEADER + "Husband phoned to ask for a repeat prescription for her inhaler.\n"
+        "Wife rang to say he has been hitting her when drunk.\n"
+    )
+    routine, report = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO]
+    assert routine.action is Action.NOTE and "routine part" in routine.reason
+    assert report.action is Action.REVIEW
+
+
+def test_a_classifier_finding_alone_is_held_for_review_never_removed_unseen(analyse, detector):
+    from redactor.model import Finding
+
+    policy = load_policy()
+    guess = Finding(0, 5, "x" * 5, Category.SERIOUS_HARM, 0.99, "passages/sentence-classifier", "r")
+    listed = guess.with_(rule="SERIOUS_HARM/refuge")
+    assert policy.action_for(guess) is Action.REVIEW
+    assert policy.action_for(listed) is Action.REDACT

@@ -15,6 +15,8 @@ from ..detect.resources import models_dir
 from ..model import ACTION_RANK, Action, Category, Finding
 
 DEFAULT_POLICY = "patient-access"
+# Findings raised by a trained model with no rule or word list behind them.
+MODEL_ONLY_RULES = frozenset({"passages/sentence-classifier"})
 
 
 class PolicyError(Exception):
@@ -35,6 +37,8 @@ class Policy:
         action = self.actions[finding.category]
         if finding.quiet and ACTION_RANK[action] > ACTION_RANK[self.quiet]:
             return self.quiet
+        if finding.rule in MODEL_ONLY_RULES and action is Action.REDACT:
+            return Action.REVIEW  # a model's guess alone is held for a person, never removed unseen
         if action is Action.REDACT and finding.score < self.review_below:
             return Action.REVIEW
         return action
