@@ -1,8 +1,8 @@
 """Score a scan report against gold annotations (fixtures/gold/*.json).
 
 A gold span counts as found when a flag (a finding whose action is redact or
-review; a `note` holds nothing, so it is no flag) of the same category overlaps it; third-party names and identifiers are
-scored together as well, since either flag gets the span removed. Flag precision
+review; a `note` holds nothing, so it is no flag) of the same category overlaps
+it; third-party names and identifiers are scored together as well, since either flag gets the span removed. Flag precision
 is the share of flags that overlap any gold sensitive span. Patient and
 professional mentions count as wrongly flagged when a third-party flag overlaps
 them. Entry triage compares each entry's verdict with the verdict its gold spans

@@ -43,7 +43,7 @@ class Action(StrEnum):
 ACTION_RANK = {Action.KEEP: 0, Action.NOTE: 0, Action.REVIEW: 1, Action.REDACT: 2}
 # Actions that hold an entry back until someone decides, or remove text.
 HOLDS = frozenset({Action.REVIEW, Action.REDACT})
-# The categories found as passages (a sentence, clause or journal line); names and
+# The categories found as passages (a sentence or journal line); names and
 # identifiers are found word-exact.
 PASSAGE_CATEGORIES = frozenset(
     {

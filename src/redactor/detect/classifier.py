@@ -2,9 +2,9 @@
 sensitive passages no word list holds ("Looked dishevelled, strong smell in the flat").
 
 Trained in this repository (`python recipes/passages/build.py`, data in
-`training/passages` and the dev fixtures); its thresholds per category, chosen on the
-dev split, sit beside it in `thresholds.yml`. Without the model the detector runs on
-the lexicons alone.
+`training/passages` and the tuned fixtures); its thresholds per category, chosen on the
+dev split and the development fixture batches, sit beside it in `thresholds.yml`.
+Without the model the detector runs on the lexicons alone.
 """
 
 from __future__ import annotations

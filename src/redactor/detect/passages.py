@@ -1,4 +1,4 @@
-"""Passage findings: the sentence, clause or journal line that carries sensitive
+"""Passage findings: the sentence or journal line that carries sensitive
 content, not the keyword that found it.
 
 A subject-access copy keeps what a finding does not cover, so a keyword finding

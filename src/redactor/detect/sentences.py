@@ -1,5 +1,5 @@
-"""Split a record into the units a passage finding covers: sentences, clauses and
-journal lines.
+"""Split a record into the units a passage finding covers: sentences and journal
+lines (a sentence wrapped over several lines is one unit).
 
 GP records are not prose: a journal puts one fact per line with no full stop, a
 dictated letter wraps a sentence over several lines, shorthand is full of full stops

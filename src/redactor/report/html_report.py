@@ -149,7 +149,8 @@ def _document(document: Document, number: int) -> str:
 
 
 def _highlighted(document: Document, start: int, end: int) -> str:
-    """Cut the entry at every finding boundary; each piece shows its strongest finding."""
+    """Cut the entry at every finding and evidence boundary; each piece shows its
+    strongest finding, and the words that triggered a passage in bold."""
     text = document.text
     inside = [f for f in document.findings if f.start < end and start < f.end and f.start < f.end]
     bounds = {(f.start, f.end) for f in inside} | {span for f in inside for span in f.evidence}
