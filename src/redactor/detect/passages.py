@@ -54,11 +54,14 @@ class Context:
         self.never_quiet = _words(family["never_quiet"])
         self.young_child_years = int(family["young_child_years"])
         self.routine_below = float(family["routine_below"])
+        self.scopes: dict[str, tuple[int, int]] = {}
         for axis in AXES:
             data = yaml.safe_load((folder / f"{axis}.yml").read_text(encoding="utf-8"))
+            self.scopes[axis] = (int(data["scope_before"]), int(data["scope_after"]))
             terms = termset(data["base"]).get_patterns() if data["base"] != "none" else {}
+            dropped = {term.lower() for term in data["exclude"]}
             merged = {
-                key: sorted({*terms.get(key, ()), *data[key]})
+                key: sorted({t for t in terms.get(key, ()) if t.lower() not in dropped} | set(data[key]))
                 for key in ("pseudo_negations", "preceding_negations", "following_negations", "termination")
             }
             self.nlp.add_pipe(
@@ -72,23 +75,26 @@ class Context:
             )
 
     def read(self, text: str, start: int, end: int, evidence: Iterable[tuple[int, int]]) -> dict[str, bool]:
-        """For the passage text[start:end]: is all its evidence negated, all about family?"""
-        doc = self.nlp.make_doc(text[start:end])
-        if not len(doc):
-            return dict.fromkeys(AXES, False)
+        """For the passage text[start:end]: is all its evidence negated, all about family?
+        Each axis reads only its scope around each piece of evidence (ConText's max
+        scope), as one sentence."""
+        return {
+            axis: all(self._read_one(axis, text, start, end, s, e) for s, e in evidence) and bool(evidence)
+            for axis in AXES
+        }
+
+    def _read_one(self, axis: str, text: str, start: int, end: int, s: int, e: int) -> bool:
+        before, after = self.scopes[axis]
+        left, right = max(start, s - before), min(end, e + after)
+        doc = self.nlp.make_doc(text[left:right])
+        span = doc.char_span(max(0, s - left), min(right, e) - left, alignment_mode="expand")
+        if span is None:
+            return False
         for token in doc:
-            token.is_sent_start = token.i == 0  # the passage is one sentence to NegEx
-        spans = [
-            span
-            for s, e in evidence
-            if (span := doc.char_span(max(0, s - start), min(end, e) - start, alignment_mode="expand"))
-        ]
-        if not spans:
-            return dict.fromkeys(AXES, False)
-        doc.spans["evidence"] = spans
-        for _, component in self.nlp.pipeline:
-            doc = component(doc)
-        return {axis: all(span._.get(f"redactor_{axis}") for span in doc.spans["evidence"]) for axis in AXES}
+            token.is_sent_start = token.i == 0
+        doc.spans["evidence"] = [span]
+        doc = self.nlp.get_pipe(axis)(doc)
+        return bool(doc.spans["evidence"][0]._.get(f"redactor_{axis}"))
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
