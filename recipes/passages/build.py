@@ -24,8 +24,6 @@ import argparse
 import hashlib
 import json
 import random
-import re
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,16 +35,17 @@ from spacy.tokens import DocBin
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "fixtures"))
+sys.path.insert(0, str(ROOT / "recipes"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from build import BLIND_BATCHES, DEV_BATCHES, parse_markup  # noqa: E402  (the fixtures' markup reader)
+from build import parse_markup  # noqa: E402  (the fixtures' markup reader)
+from shared import fixture_sources, size_mb, train_and_install  # noqa: E402
 
 from redactor.detect.passages import unit_texts  # noqa: E402
 from redactor.detect.sentences import SentenceRules, Sentences  # noqa: E402
 from redactor.model import PASSAGE_CATEGORIES  # noqa: E402
 
 LABELS = sorted(str(c) for c in PASSAGE_CATEGORIES)
-FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 MIN_PRECISION = 0.7
 LOWEST = 0.5
 
@@ -54,24 +53,7 @@ LOWEST = 0.5
 def records() -> Iterator[tuple[str, str]]:
     for path in sorted((ROOT / "training" / "passages").glob("*.txt")):
         yield path.name, path.read_text(encoding="utf-8")
-    for path in sorted((ROOT / "fixtures" / "src").glob("*.txt")):
-        raw = path.read_text(encoding="utf-8")
-        front = FRONT.match(raw)
-        if (
-            path.name.startswith(BLIND_BATCHES + DEV_BATCHES)
-            or not front
-            or not re.search(r"^format: (txt|pdf)$", front.group(1), re.M)
-        ):
-            continue
-        yield path.name, raw[front.end() :].replace("---PAGE---\n", "")
-
-
-def development_fixtures() -> Iterator[tuple[str, str]]:
-    for path in sorted((ROOT / "fixtures" / "src").glob("*.txt")):
-        raw = path.read_text(encoding="utf-8")
-        front = FRONT.match(raw)
-        if path.name.startswith(DEV_BATCHES) and front and re.search(r"^format: (txt|pdf)$", front.group(1), re.M):
-            yield path.name, raw[front.end() :].replace("---PAGE---\n", "")
+    yield from fixture_sources()
 
 
 def labelled_units(name: str, marked: str, rules: SentenceRules) -> list[tuple[str, dict[str, float]]]:
@@ -157,24 +139,12 @@ def main() -> None:
         for part, units in parts.items()
     }
     print(json.dumps(summary))
-    from spacy.cli.train import train
-
-    train(
-        args.config,
-        args.work / "model",
-        overrides={
-            "paths.train": str(args.work / "train.spacy"),
-            "paths.dev": str(args.work / "dev.spacy"),
-            "training.max_steps": args.steps,
-        },
-    )
-    best = spacy.load(args.work / "model" / "model-best")
-    tuning = parts["dev"] + [u for name, marked in development_fixtures() for u in labelled_units(name, marked, rules)]
+    best = spacy.load(train_and_install(args.config, args.work, args.steps, args.out))
+    tuning = parts["dev"] + [
+        u for name, marked in fixture_sources(development=True) for u in labelled_units(name, marked, rules)
+    ]
     cut = thresholds(best, tuning)
     test = score(best, parts["test"], cut)
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    shutil.copytree(args.work / "model" / "model-best", args.out)
     (args.out / "thresholds.yml").write_text(
         "# Per-category thresholds chosen on the dev split by recipes/passages/build.py:\n"
         f"# the lowest whose precision is at least {MIN_PRECISION}, never below {LOWEST}.\n"
@@ -193,8 +163,7 @@ def main() -> None:
         f"Test split, per unit: {json.dumps(test)}\n",
         encoding="utf-8",
     )
-    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"model in {args.out}: {size / 1e6:.1f} MB; test {json.dumps(test)}")
+    print(f"model in {args.out}: {size_mb(args.out):.1f} MB; test {json.dumps(test)}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import hashlib
 import json
 import random
 import re
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,11 +37,12 @@ from spacy.training import Example
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "fixtures"))
+sys.path.insert(0, str(ROOT / "recipes"))
 
-from build import BLIND_BATCHES, DEV_BATCHES, parse_markup  # noqa: E402  (the fixtures' own markup reader)
+from build import parse_markup  # noqa: E402  (the fixtures' own markup reader)
+from shared import fixture_sources, size_mb, train_and_install  # noqa: E402
 
 NAME_CODES = {"THIRD_PARTY_NAME", "PROFESSIONAL", "PATIENT_IDENTIFIER"}
-FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 TITLE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Nurse|Sister|SW|HV|PC|DC|DS|CPN|ANP|HCA|DSL|YOT|SN|RN|"
     r"[a-z]+)\.?\s+)+",
@@ -71,16 +71,8 @@ def records() -> Iterator[tuple[str, str, bool]]:
     """(name, marked text, whether it is a fixture whose spans carry titles and identifiers)."""
     for path in sorted((ROOT / "training" / "people").glob("*.txt")):
         yield path.name, path.read_text(encoding="utf-8"), False
-    for path in sorted((ROOT / "fixtures" / "src").glob("*.txt")):
-        raw = path.read_text(encoding="utf-8")
-        front = FRONT.match(raw)
-        if (
-            path.name.startswith(BLIND_BATCHES + DEV_BATCHES)
-            or not front
-            or not re.search(r"^format: (txt|pdf)$", front.group(1), re.M)
-        ):
-            continue
-        yield path.name, raw[front.end() :].replace("---PAGE---\n", ""), True
+    for name, body in fixture_sources():
+        yield name, body, True
 
 
 def name_span(text: str, span: dict) -> tuple[int, int] | None:  # type: ignore[type-arg]
@@ -145,22 +137,8 @@ def main() -> None:
     for part, docbin in bins.items():
         docbin.to_disk(args.work / f"{part}.spacy")
         print(f"{part}: {counts[part][0]} records, {counts[part][1]} words, {counts[part][2]} names")
-    from spacy.cli.train import train
-
-    train(
-        HERE / "config.cfg",
-        args.work / "model",
-        overrides={
-            "paths.train": str(args.work / "train.spacy"),
-            "paths.dev": str(args.work / "dev.spacy"),
-            "training.max_steps": args.steps,
-        },
-    )
-    best = args.work / "model" / "model-best"
-    scores = json.loads((best / "meta.json").read_text())["performance"]
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    shutil.copytree(best, args.out)
+    train_and_install(HERE / "config.cfg", args.work, args.steps, args.out)
+    scores = json.loads((args.out / "meta.json").read_text())["performance"]
     (args.out / "SOURCE.md").write_text(
         "# redactor people NER\n\n"
         "Built by `python recipes/people_ner/build.py` from `recipes/people_ner/config.cfg`.\n"
@@ -171,8 +149,7 @@ def main() -> None:
         f"Dev scores: precision {scores['ents_p']:.3f}, recall {scores['ents_r']:.3f}, F {scores['ents_f']:.3f}.\n",
         encoding="utf-8",
     )
-    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"model in {args.out}: {size / 1e6:.1f} MB; dev P {scores['ents_p']:.3f} R {scores['ents_r']:.3f}")
+    print(f"model in {args.out}: {size_mb(args.out):.1f} MB; dev P {scores['ents_p']:.3f} R {scores['ents_r']:.3f}")
 
 
 if __name__ == "__main__":
