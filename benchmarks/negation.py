@@ -57,12 +57,11 @@ def in_family_history(text: str, start: int) -> bool:
     return FAMILY_HISTORY_LINE.match(text, text.rfind("\n", 0, start) + 1) is not None
 
 
-def regex_read(text: str, start: int, end: int, evidence: list[tuple[int, int]]) -> dict[str, bool]:
-    spans = list(evidence)
-    return {
-        "negation": bool(spans) and all(negated(text, s, e) for s, e in spans),
-        "family": bool(spans) and all(in_family_history(text, s) for s, _ in spans),
-    }
+def regex_read(axis: str, text: str, start: int, end: int, evidence: tuple[tuple[int, int], ...]) -> bool:
+    """The old reading, in the shipped reader's shape (`Context.read`)."""
+    if axis == "negation":
+        return bool(evidence) and all(negated(text, s, e) for s, e in evidence)
+    return bool(evidence) and all(in_family_history(text, s) for s, _ in evidence)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ nothing else sensitive in the passage, are the quiet tier. The sentence classifi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import spacy
@@ -74,14 +74,11 @@ class Context:
                 },
             )
 
-    def read(self, text: str, start: int, end: int, evidence: Iterable[tuple[int, int]]) -> dict[str, bool]:
-        """For the passage text[start:end]: is all its evidence negated, all about family?
-        Each axis reads only its scope around each piece of evidence (ConText's max
-        scope), as one sentence."""
-        return {
-            axis: all(self._read_one(axis, text, start, end, s, e) for s, e in evidence) and bool(evidence)
-            for axis in AXES
-        }
+    def read(self, axis: str, text: str, start: int, end: int, evidence: tuple[tuple[int, int], ...]) -> bool:
+        """For the passage text[start:end]: is all its evidence negated ("negation"), or
+        all about the patient's family ("family")? Each piece of evidence is read only
+        within the axis's scope around it (ConText's max scope), as one sentence."""
+        return bool(evidence) and all(self._read_one(axis, text, start, end, s, e) for s, e in evidence)
 
     def _read_one(self, axis: str, text: str, start: int, end: int, s: int, e: int) -> bool:
         before, after = self.scopes[axis]
@@ -183,8 +180,7 @@ class Passages:
             return passage
         if passage.category not in NEGATABLE:
             return passage
-        read = self.context.read(text, passage.start, passage.end, passage.evidence)
-        if read["negation"]:
+        if self.context.read("negation", text, passage.start, passage.end, passage.evidence):
             if passage.category is Category.SAFEGUARDING:  # never dropped: a low-score look
                 return passage.with_(
                     score=round(passage.score * NEGATED_FACTOR, 3),
@@ -200,7 +196,8 @@ class Passages:
             and passage.rule in PARENT_RULES
             and any(self.context.parents.search(text, s, e) for s, e in passage.evidence)
         )
-        if not (read["family"] or passage.rule in QUIET_RULES or parent_of_child):
+        family = self.context.read("family", text, passage.start, passage.end, passage.evidence)
+        if not (family or passage.rule in QUIET_RULES or parent_of_child):
             return passage
         if self.context.never_quiet.search(text, passage.start, passage.end):
             return passage  # a relative's private business, not family history
@@ -229,7 +226,7 @@ class Passages:
             f"{probabilities[Category.THIRD_PARTY_INFO]:.2f} for third-party information)"
             if told_us
             else "family history"
-            if read["family"]
+            if family
             else "the patient's own account of a relative"
         )
         return passage.with_(
