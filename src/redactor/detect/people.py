@@ -666,15 +666,9 @@ class PeopleJudge:
         opening = " ".join(re.findall(r"[^\W\d_]+", text[candidate.start : candidate.end + 40].lower()))
         if any(opening == name or opening.startswith(name + " ") for name in self.people.eponymous):
             return True  # "Marie Curie night sitter", "Simon Broome criteria", "DIANA PRINCESS OF WALES HOSP"
-        if (
-            len(tokens) == 1
-            and written.isupper()
-            and len(written) <= 4
-            and not titled
-            and not candidate.evidence & {"relation", "contact", "role"}
-        ):
-            return True  # "Plan: ANA, ENA, RF": capitals left as written in prose are an acronym
         if len(tokens) == 1 and len(tokens[0]) <= 4 and not titled and not candidate.evidence & {"relation", "contact", "role"}:
+            if written.isupper() and len(written) <= 4:
+                return True  # "Plan: ANA, ENA, RF": capitals left as written in prose are an acronym
             previous = LIST_ITEM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
             following = LIST_ITEM_AFTER.match(text, candidate.end)
             if any(m and m.group(1).lower() in self.people.clinical for m in (previous, following)):
