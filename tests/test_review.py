@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from redactor.cli import app
-from redactor.decide.decisions import Decisions
+from redactor.decide.decisions import Decisions, load_key
 from redactor.review.session import ReviewSession
 from redactor.review.terminal import run
 
@@ -46,7 +46,7 @@ def check(record, decisions, *extra):
 
 
 def session_for(record, decisions, detector, policy):
-    from redactor.decide.decisions import apply_decisions, load_key
+    from redactor.decide.decisions import apply_decisions
     from redactor.ingest import InputFile
     from redactor.scan import scan
 
@@ -79,14 +79,18 @@ def test_review_decides_quits_resumes_and_finishes(workspace, detector, policy):
     assert check(record, decisions).exit_code == 0
 
     stored = json.loads(decisions.read_text())
-    assert sorted(d["note"] for d in stored["decisions"])[-1] == "discussed with safeguarding lead"
+    noted = [d for d in stored["decisions"] if d.get("note_encrypted")]
+    assert len(noted) == 1 and "note" not in noted[0]  # sealed, never in plain text
+    book, key = Decisions.load(decisions), load_key()
+    assert book.note(key, noted[0]["fingerprint"]) == "discussed with safeguarding lead"
+    assert "safeguarding lead" not in decisions.read_text()
     assert list(stored) == ["schema", "tool", "decisions"]  # no churning timestamp
     fingerprints = [d["fingerprint"] for d in stored["decisions"]]
     assert fingerprints == sorted(fingerprints)
     assert "Karen" not in decisions.read_text() and "MARAC" not in decisions.read_text()
     audit = decisions.with_name(decisions.name + ".audit.jsonl").read_text().splitlines()
     assert len(audit) == total and all(json.loads(line)["reviewer"] == "dr.test" for line in audit)
-    assert "Karen" not in "".join(audit)
+    assert "Karen" not in "".join(audit) and "safeguarding lead" not in "".join(audit)
 
 
 def test_decisions_survive_an_unrelated_edit_and_reopen_on_a_changed_sentence(workspace, detector, policy):

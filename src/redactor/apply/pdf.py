@@ -4,9 +4,14 @@ A black box over text that is still in the file is the classic redaction failure
 Here the glyphs themselves are taken out of each text-showing operator (`Tj`,
 `TJ`), replaced by a position adjustment of the same width so every other glyph
 stays where it was, and a filled box is drawn over the gap. The page count, page
-sizes and everything else on the page are unchanged. Metadata, outlines, annotations,
-form fields and embedded files are not copied into the output, and the file is
-written afresh, so no earlier revision survives either.
+sizes and everything else on the page are unchanged.
+
+Every released PDF is written afresh by `inert_pdf`, so no earlier revision
+survives, and it holds only what draws the pages: no JavaScript or other actions,
+annotations, form fields, attachments, thumbnails or XMP metadata (any of which can
+run code in a viewer or quote the record), and a document information dictionary
+that names redactor as the producer and nothing else (titles and authors often
+name the patient).
 
 Mapping from the extracted text (where findings live) to glyphs works by walking
 each page's text operators with their fonts and aligning the decoded characters
@@ -18,9 +23,11 @@ caller then fails loudly rather than writing a copy that might leak.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -28,6 +35,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     NumberObject,
 )
@@ -35,6 +43,44 @@ from pypdf.generic._font import Font
 
 TEXT_SHOW = {b"Tj", b"TJ"}
 UNSUPPORTED_SHOW = {b"'", b'"'}
+FONT_TYPES = {"Type0", "Type1", "MMType1", "Type3", "TrueType", "CIDFontType0", "CIDFontType2"}
+# What a released page keeps: what it takes to draw it. Not /Annots (links, comments,
+# widgets, attachments), /AA (actions on open and close), /Thumb (a picture of the
+# unredacted page), /Metadata, /PieceInfo, /B (article beads) and the like.
+PAGE_KEYS = {
+    "/Type",
+    "/Resources",
+    "/Contents",
+    "/MediaBox",
+    "/CropBox",
+    "/BleedBox",
+    "/TrimBox",
+    "/ArtBox",
+    "/Rotate",
+    "/UserUnit",
+    "/Group",
+}
+# Taken out of every dictionary a page draws with (its resources, their fonts, images
+# and forms): actions and scripts, attachments and associated files, XMP and private
+# application data, external references.
+ACTIVE_KEYS = {
+    "/A",
+    "/AA",
+    "/OpenAction",
+    "/JS",
+    "/JavaScript",
+    "/URI",
+    "/AcroForm",
+    "/Names",
+    "/EmbeddedFiles",
+    "/EF",
+    "/AF",
+    "/Metadata",
+    "/PieceInfo",
+    "/Annots",
+    "/Ref",
+    "/OPI",
+}
 
 
 class PdfRedactionError(Exception):
@@ -122,7 +168,7 @@ def page_glyphs(page: object, operations: list) -> list[Glyph]:  # type: ignore[
             name = str(operands[0])
             if name not in cache:
                 if name not in fonts:
-                    raise PdfRedactionError(f"font {name} is not in the page resources")
+                    raise PdfRedactionError("a font it uses is not in the page resources")
                 cache[name] = Font.from_font_resource(fonts[name].get_object())
             state.font, state.size = cache[name], float(operands[1])
         elif operator in UNSUPPORTED_SHOW:
@@ -148,7 +194,8 @@ def _show(state: _State, op: int, element: int, data: bytes) -> list[Glyph]:
     if font is None:
         raise PdfRedactionError("text shown before any font was set")
     if font.sub_type == "Type0" or not isinstance(font.encoding, dict):
-        raise PdfRedactionError(f"font type {font.sub_type} with multi-byte codes is not supported")
+        kind = font.sub_type if font.sub_type in FONT_TYPES else "unknown"  # the file's own word: not echoed
+        raise PdfRedactionError(f"font type {kind} with multi-byte codes is not supported")
     out = []
     for position, code in enumerate(data):
         char = font.character_map.get(chr(code), font.encoding.get(code, chr(code)))
@@ -190,18 +237,58 @@ def align(glyphs: list[Glyph], page_text: str) -> dict[int, Glyph]:
 
 def redact_pdf(data: bytes, pages: dict[int, tuple[str, list[tuple[int, int]]]]) -> bytes:
     """`pages` maps a 1-based page number to (its extracted text, spans to remove)."""
-    reader = PdfReader(io.BytesIO(data))
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        for number, page in enumerate(reader.pages, start=1):
+            if number in pages:
+                page_text, spans = pages[number]
+                _redact_page(reader, page, number, page_text, spans)
+        return inert_pdf(reader.pages)
+    except PdfRedactionError:
+        raise
+    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
+        # pypdf's messages can quote the file; the type says enough
+        raise PdfRedactionError(f"the PDF could not be rewritten ({type(exc).__name__})") from None
+
+
+def inert_pdf(pages: Iterable[PageObject]) -> bytes:
+    """The one way a released PDF is written: a new file holding the pages' drawing only.
+
+    A fresh writer has no catalog entries of the original (open action, names tree
+    of scripts and attachments, form, outline, XMP), and each page is stripped
+    before it is copied, so what it no longer refers to is never copied at all."""
     writer = PdfWriter()
-    for number, page in enumerate(reader.pages, start=1):
-        if number in pages:
-            page_text, spans = pages[number]
-            _redact_page(reader, page, number, page_text, spans)
-        page.pop("/Annots", None)  # comments and links can quote the record
+    for page in pages:
+        _strip_page(page)
         writer.add_page(page)
-    # Nothing but the pages: no metadata, outline, form, attachments or old revisions.
+    for key in ACTIVE_KEYS:  # nothing adds these to a new catalog; kept out should that change
+        writer.root_object.pop(key, None)
+    writer.metadata = {"/Producer": "redactor"}
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _strip_page(page: PageObject) -> None:
+    """Drop every key a page does not draw with, and every active or data-carrying key
+    from everything the kept ones lead to (resources, fonts, images, forms)."""
+    for key in [k for k in page if k not in PAGE_KEYS]:
+        del page[key]
+    pending = [value for key, value in page.items() if key != "/Type"]
+    seen: set[tuple[int, int]] = set()
+    while pending:  # a stack, not recursion: nesting depth is the file's to choose
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # streams too
+            for key in ACTIVE_KEYS & set(item):
+                del item[key]
+            pending += item.values()
+        elif isinstance(item, ArrayObject):
+            pending += item
 
 
 def _redact_page(
@@ -214,8 +301,10 @@ def _redact_page(
     operations = stream.operations
     try:
         glyphs = page_glyphs(page, operations)
-    except (PdfRedactionError, KeyError, ValueError, TypeError) as exc:
+    except PdfRedactionError as exc:
         raise PdfRedactionError(f"page {number}: {exc}") from None
+    except (KeyError, ValueError, TypeError) as exc:  # pypdf's messages can quote the file
+        raise PdfRedactionError(f"page {number}: its text could not be read ({type(exc).__name__})") from None
     mapping = align(glyphs, page_text)
     doomed: list[Glyph] = []
     for start, end in spans:

@@ -7,10 +7,16 @@ left out on purpose, so an edit elsewhere in the record keeps the decision, whil
 a change to the sentence itself re-opens it (detect-secrets' baseline idea, with
 a keyed hash instead of its unsalted SHA-1, which names and NHS numbers would not
 survive).
+
+A reviewer's note is free text and can name anyone, so it is stored encrypted
+(Fernet) under a key derived from the practice key with HKDF; the HMAC key itself
+is never used for anything else. Only a review session, which holds the practice
+key, shows it.
 """
 
 from __future__ import annotations
 
+import base64
 import getpass
 import hashlib
 import hmac
@@ -18,9 +24,13 @@ import json
 import os
 import re
 import secrets
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..detect.context import sentence_bounds
 from ..model import Action, Category, Document, Entry, Finding
@@ -31,6 +41,9 @@ DECISION_ACTIONS = {"redact": Action.REDACT, "keep": Action.KEEP}
 ENTRY_DECISIONS = {"hide", "show"}
 ENTRY = "ENTRY"  # the category recorded for a whole-entry decision
 KEY_ENV = "REDACTOR_KEY_FILE"
+NOTE_UNREADABLE = "(note unreadable: another practice key)"
+FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+TOKEN = re.compile(r"[A-Za-z0-9_=-]*")  # Fernet tokens are URL-safe base64
 
 
 class DecisionsError(Exception):
@@ -48,18 +61,23 @@ def default_key_file() -> Path:
 def load_key(path: Path | None = None, create: bool = True) -> bytes:
     """The practice key: 32 random bytes in a file readable by the owner only."""
     path = path or default_key_file()
-    if path.is_file():
-        key = path.read_bytes().strip()
-        if len(key) < 32:
-            raise DecisionsError(f"{path}: practice key is too short (want 64 hex characters)")
-        return key
-    if not create:
-        raise DecisionsError(f"{path}: no practice key; run a review first or set {KEY_ENV}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
-    return path.read_bytes().strip()
+    try:
+        if path.is_file():
+            key = path.read_bytes().strip()
+            if len(key) < 32:
+                raise DecisionsError(f"{path}: practice key is too short (want 64 hex characters)")
+            return key
+        if not create:
+            raise DecisionsError(f"{path}: no practice key; run a review first or set {KEY_ENV}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        return path.read_bytes().strip()
+    except OSError as exc:  # unreadable, or a folder in its place
+        raise DecisionsError(
+            f"{path}: practice key cannot be used ({exc.strerror or type(exc).__name__})"
+        ) from None
 
 
 def _normalise(text: str) -> str:
@@ -90,6 +108,27 @@ def entry_fingerprint(key: bytes, document: Document, entry: Entry) -> str:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def _notes_cipher(key: bytes) -> Fernet:
+    """A key of its own for notes, so the fingerprint key never doubles as a cipher key."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"redactor notes").derive(key)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def seal_note(key: bytes, note: str) -> str:
+    """A note as stored: a Fernet token, or "" for no note."""
+    return _notes_cipher(key).encrypt(note.encode("utf-8")).decode("ascii") if note else ""
+
+
+def open_note(key: bytes, token: str) -> str:
+    """The note back; a placeholder, never an error, when another key sealed it."""
+    if not token:
+        return ""
+    try:
+        return _notes_cipher(key).decrypt(token).decode("utf-8")
+    except (InvalidToken, ValueError):  # ValueError: not base64, or not UTF-8 inside
+        return NOTE_UNREADABLE
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     fingerprint: str
@@ -97,7 +136,7 @@ class Decision:
     decision: str  # "redact" or "keep" for a finding; "hide" or "show" for an entry
     reviewer: str
     time: str
-    note: str = ""
+    note_encrypted: str = ""  # a Fernet token (seal_note); never the note itself
     # Only for spans a reviewer drew or re-drew (no detector finding to match on a
     # re-scan): where it was. Offsets carry no patient data; the fingerprint still
     # has to match at that place for the decision to apply.
@@ -111,29 +150,50 @@ class Decisions:
     def __init__(self, path: Path, records: dict[str, Decision] | None = None) -> None:
         self.path = path
         self.records = records or {}
+        # Notes read from a file written before notes were encrypted; sealed on the next save.
+        self.plain_notes: dict[str, str] = {}
 
     @classmethod
     def load(cls, path: Path) -> Decisions:
-        if not path.exists():
-            return cls(path)
+        """Read and check the file; every error names the file, the decision and the
+        field, never a value (a hand-edited file could hold anything)."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            records = {r["fingerprint"]: Decision(**r) for r in data["decisions"]}
-            if data.get("schema") != 1:
-                raise KeyError("schema")
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except IsADirectoryError:
+            raise DecisionsError(f"{path}: is a folder, not a decisions file") from None
+        except PermissionError:
+            raise DecisionsError(f"{path}: cannot be read (permission denied)") from None
+        except UnicodeDecodeError:
             raise DecisionsError(f"{path}: not valid JSON") from None
-        except (KeyError, TypeError):
-            raise DecisionsError(f"{path}: not a redactor decisions file") from None
-        for record in records.values():
-            if record.decision not in DECISION_ACTIONS and record.decision not in ENTRY_DECISIONS:
-                raise DecisionsError(f"{path}: unknown decision {record.decision!r}")
-        return cls(path, records)
+        except OSError as exc:
+            raise DecisionsError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # ValueError also for a number too long to read
+            raise DecisionsError(f"{path}: not valid JSON") from None
+        if not isinstance(data, dict) or not _is_int(data.get("schema")) or data["schema"] != 1:
+            raise DecisionsError(f"{path}: not a redactor decisions file (schema 1)")
+        if not isinstance(data.get("decisions"), list):
+            raise DecisionsError(f"{path}: 'decisions' is not a list")
+        book = cls(path)
+        for index, raw in enumerate(data["decisions"]):
+            decision, plain_note = _checked(f"{path}: decision {index}", raw)
+            book.records[decision.fingerprint] = decision
+            if plain_note:
+                book.plain_notes[decision.fingerprint] = plain_note
+        return book
 
-    def save(self) -> None:
+    def save(self, key: bytes) -> None:
+        """Write the file, sealing any note still in plain text from an older file."""
+        for print_, note in self.plain_notes.items():
+            if print_ in self.records:
+                self.records[print_] = replace(self.records[print_], note_encrypted=seal_note(key, note))
+        self.plain_notes.clear()
         ordered = [
-            {k: v for k, v in asdict(self.records[key]).items() if v is not None}
-            for key in sorted(self.records)
+            {k: v for k, v in asdict(self.records[print_]).items() if v is not None}
+            for print_ in sorted(self.records)
         ]
         body = {"schema": 1, "tool": "redactor", "decisions": ordered}
         write_atomic(self.path, json.dumps(body, indent=1, ensure_ascii=False) + "\n")
@@ -146,22 +206,78 @@ class Decisions:
         reviewer: str | None = None,
         note: str = "",
         span: tuple[int, int] | None = None,
+        key: bytes | None = None,
     ) -> Decision:
+        """Record a decision (and append it to the audit log); a note needs the key to seal it."""
         if decision not in DECISION_ACTIONS and decision not in ENTRY_DECISIONS:
-            raise ValueError(f"unknown decision {decision!r}")
+            raise ValueError("unknown decision word")
+        if note and key is None:
+            raise ValueError("a note is stored encrypted: pass the practice key")
         entry = Decision(
             fingerprint=print_,
             category=str(category),
             decision=decision,
             reviewer=reviewer or current_reviewer(),
             time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            note=note,
+            note_encrypted=seal_note(key, note) if key is not None else "",
             start=span[0] if span else None,
             end=span[1] if span else None,
         )
         self.records[print_] = entry
+        self.plain_notes.pop(print_, None)
         AuditLog(self.path).append(entry)
         return entry
+
+    def note(self, key: bytes, print_: str) -> str:
+        """The note of a decision in plain text, for the reviewer's eyes only."""
+        if print_ in self.plain_notes:
+            return self.plain_notes[print_]
+        record = self.records.get(print_)
+        return open_note(key, record.note_encrypted) if record else ""
+
+
+FIELDS = {f.name for f in fields(Decision)}
+TEXT_FIELDS = ("fingerprint", "category", "decision", "reviewer", "time", "note", "note_encrypted")
+CATEGORY_NAMES = {str(c) for c in Category} | {ENTRY}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _checked(where: str, raw: object) -> tuple[Decision, str]:
+    """One stored decision and its legacy plain-text note, if it has one."""
+    if not isinstance(raw, dict):
+        raise DecisionsError(f"{where}: not an object")
+    if set(raw) - FIELDS - {"note"}:  # an unknown name is not repeated either: it is the file's text
+        raise DecisionsError(f"{where}: has a field redactor does not know")
+    for name in ("fingerprint", "category", "decision", "reviewer", "time"):
+        if name not in raw:
+            raise DecisionsError(f"{where}: '{name}' is missing")
+    for name in TEXT_FIELDS:
+        if name in raw and not isinstance(raw[name], str):
+            raise DecisionsError(f"{where}: '{name}' is not text")
+    if not FINGERPRINT.fullmatch(raw["fingerprint"]):
+        raise DecisionsError(f"{where}: 'fingerprint' is not 64 hexadecimal characters")
+    if raw["category"] not in CATEGORY_NAMES:
+        raise DecisionsError(f"{where}: 'category' is not a known category")
+    if raw["decision"] not in DECISION_ACTIONS and raw["decision"] not in ENTRY_DECISIONS:
+        raise DecisionsError(f"{where}: 'decision' is not one of redact, keep, hide, show")
+    if (raw["category"] == ENTRY) != (raw["decision"] in ENTRY_DECISIONS):
+        raise DecisionsError(f"{where}: 'decision' does not fit its category (hide or show for an entry)")
+    for name in ("start", "end"):
+        if name in raw and not (_is_int(raw[name]) and raw[name] >= 0):
+            raise DecisionsError(f"{where}: '{name}' is not a whole number")
+    if ("start" in raw) != ("end" in raw):
+        raise DecisionsError(f"{where}: 'start' and 'end' go together")
+    if "start" in raw and raw["category"] == ENTRY:
+        raise DecisionsError(f"{where}: 'start' and 'end' are for a span, not an entry")
+    if not TOKEN.fullmatch(raw.get("note_encrypted", "")):
+        raise DecisionsError(f"{where}: 'note_encrypted' is not a sealed note")
+    if "note" in raw and "note_encrypted" in raw:
+        raise DecisionsError(f"{where}: has both 'note' and 'note_encrypted'")
+    plain_note = raw.get("note", "")
+    return Decision(**{k: v for k, v in raw.items() if k != "note"}), plain_note
 
 
 def current_reviewer() -> str:
@@ -173,7 +289,7 @@ def current_reviewer() -> str:
 
 class AuditLog:
     """Append-only JSON lines beside the decisions file: who decided what, when, why.
-    Fingerprints and categories only, never record text."""
+    Fingerprints, categories and sealed notes only, never record text."""
 
     def __init__(self, decisions_path: Path) -> None:
         self.path = decisions_path.with_name(decisions_path.name + ".audit.jsonl")

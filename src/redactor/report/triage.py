@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..model import HOLDS, Category, Document, Verdict
 
@@ -95,6 +97,7 @@ def _name(doc: Document) -> str:
 
 
 def print_triage(console: Console, rows: list[Row]) -> None:
+    from ..review.terminal import printable
     from .terminal import SHORT
 
     table = Table(title="practice triage: records to review before online access", header_style="bold")
@@ -102,9 +105,9 @@ def print_triage(console: Console, rows: list[Row]) -> None:
         table.add_column(heading, justify="right" if heading in ("risk", "hide") else "left", overflow="fold")
     for row in rows:
         flags = ", ".join(f"{SHORT[Category(c)]} {row.flags[c]}" for c in COLUMNS if row.flags[c])
-        table.add_row(
-            row.record,
-            row.nhs_number,
+        table.add_row(  # names and numbers as plain text: never read as markup or terminal codes
+            Text(printable(row.record)),
+            Text(printable(row.nhs_number)),
             "[red]yes[/]" if row.needs_enhanced_review else "no",
             row.coded,
             str(row.risk),
@@ -112,6 +115,21 @@ def print_triage(console: Console, rows: list[Row]) -> None:
             flags or "-",
         )
     console.print(table)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
+# injection): a patient named =HYPERLINK(...) must stay a name. Tab and carriage
+# return are on the list because some spreadsheets skip them before the formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run gets a leading quote; numbers, and text that is
+    only a number ("-3"), are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def triage_csv(rows: list[Row]) -> str:
@@ -133,15 +151,15 @@ def triage_csv(rows: list[Row]) -> str:
     for row in rows:
         writer.writerow(
             [
-                row.record,
-                row.nhs_number,
+                _cell(row.record),
+                _cell(row.nhs_number),
                 "yes" if row.needs_enhanced_review else "no",
                 row.coded,
                 row.risk,
                 row.entries,
                 row.entries_to_hide,
                 *(row.flags[c] for c in COLUMNS),
-                ";".join(row.documents),
+                _cell(";".join(row.documents)),
             ]
         )
     return buffer.getvalue()

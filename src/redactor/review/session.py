@@ -87,7 +87,7 @@ class ReviewSession:
             return self._filter(key, argument)
         if key == "t":
             self.note = (argument or "").strip()
-            return "note kept for the next decision (it is stored in the decisions file: no patient details)"
+            return "note kept for the next decision (stored encrypted with the practice key)"
         if item is None:
             return "nothing left to review"
         if key in ("r", "k"):
@@ -112,10 +112,18 @@ class ReviewSession:
         finding = item.finding
         print_ = fingerprint(self.key, item.document, finding)
         drawn = (finding.start, finding.end) if finding.rule == "review/manual" else None
-        self.decisions.record(print_, finding.category, decision, self.reviewer, note=self.note, span=drawn)
-        self.decisions.save()
+        self.decisions.record(
+            print_, finding.category, decision, self.reviewer, note=self.note, span=drawn, key=self.key
+        )
+        self.decisions.save(self.key)
         self.note = ""
         item.decided = True
+
+    def recorded(self, item: Item) -> tuple[str, str] | None:
+        """What was decided for an item (met again by going back), and its note in plain text."""
+        print_ = fingerprint(self.key, item.document, item.finding)
+        record = self.decisions.records.get(print_)
+        return None if record is None else (record.decision, self.decisions.note(self.key, print_))
 
     def _advance(self, message: str) -> str:
         self._step(1)
@@ -205,6 +213,7 @@ class ReviewSession:
         if entry is None:
             return "this finding is in no entry"
         print_ = entry_fingerprint(self.key, item.document, entry)
-        self.decisions.record(print_, "ENTRY", decision, self.reviewer)
-        self.decisions.save()
+        self.decisions.record(print_, "ENTRY", decision, self.reviewer, note=self.note, key=self.key)
+        self.decisions.save(self.key)
+        self.note = ""
         return f"entry {entry.id} will be {'hidden' if decision == 'hide' else 'shown'}"
