@@ -229,7 +229,10 @@ def test_apply_stops_on_unreviewed_then_writes_text_and_manifest(folder, tmp_pat
     out = tmp_path / "out"
     before = (folder / "record.txt").read_bytes()
     stopped = runner.invoke(app, ["apply", str(folder), "--out", str(out)])
-    assert stopped.exit_code == 2 and not out.exists()
+    # The record awaiting review gets no copy; the manifest says why.
+    assert stopped.exit_code == 2 and not (out / "record.txt").exists()
+    stopped_manifest = json.loads((out / "redactor-manifest.json").read_text())
+    assert stopped_manifest["documents"] == [] and "await review" in stopped_manifest["errors"][0]["error"]
     result = runner.invoke(
         app, ["apply", str(folder), "--out", str(out), "--unreviewed", "keep", "--reviewer", "dr.t"]
     )

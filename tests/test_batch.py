@@ -68,15 +68,17 @@ def test_the_same_document_filed_twice_is_analysed_once(tmp_path, detector, poli
 
 
 def test_a_huge_file_is_refused_and_the_batch_goes_on(tmp_path):
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"x" * (30 * 1024 * 1024))  # one 30 MB line
-    (tmp_path / "ok.txt").write_text("Name: Mr A B\n\nBP 120/80.\n")
-    result = runner.invoke(
-        app, ["scan", str(tmp_path), "--json", str(tmp_path / "r.json"), "-q", "--no-cache"]
-    )
+    from redactor.ingest import MAX_BYTES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with (folder / "big.txt").open("wb") as big:
+        big.truncate(MAX_BYTES + 1)  # sparse: as large as it says, written in no time
+    (folder / "ok.txt").write_text("Name: Mr A B\n\nBP 120/80.\n")
+    result = runner.invoke(app, ["scan", str(folder), "--json", str(tmp_path / "r.json"), "-q", "--no-cache"])
     assert result.exit_code == 2
     report = json.loads((tmp_path / "r.json").read_text())
-    assert [d["path"] for d in report["documents"]] == [str(tmp_path / "ok.txt")]
+    assert [d["path"] for d in report["documents"]] == [str(folder / "ok.txt")]
     assert "too large" in report["errors"][0]["error"]
 
 
@@ -128,16 +130,14 @@ def test_sigterm_leaves_a_consistent_cache_and_the_next_run_resumes(tmp_path):
 
 def test_triage_one_row_per_patient_riskiest_first(tmp_path):
     head = "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988   NHS No: 943 476 5919\n\n"
-    (tmp_path / "a1.txt").write_text(head + "MARAC referral made. Mum (Karen Jones) rang.\n")
-    (tmp_path / "a2.txt").write_text(
-        head + "1364731000000104 Enhanced review indicated before granting access.\n"
-    )
-    (tmp_path / "b.txt").write_text(
-        "Name: Ms Grace OKAFOR\nNHS No: 999 398 2598\n\nBP 120/80. Asthma review.\n"
-    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a1.txt").write_text(head + "MARAC referral made. Mum (Karen Jones) rang.\n")
+    (folder / "a2.txt").write_text(head + "1364731000000104 Enhanced review indicated before granting access.\n")
+    (folder / "b.txt").write_text("Name: Ms Grace OKAFOR\nNHS No: 999 398 2598\n\nBP 120/80. Asthma review.\n")
     csv_out, json_out = tmp_path / "t.csv", tmp_path / "t.json"
     result = runner.invoke(
-        app, ["triage", str(tmp_path), "--csv", str(csv_out), "--json", str(json_out), "--no-cache"]
+        app, ["triage", str(folder), "--csv", str(csv_out), "--json", str(json_out), "--no-cache"]
     )
     assert result.exit_code == 1, result.output
     records = json.loads(json_out.read_text())["records"]

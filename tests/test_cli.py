@@ -57,16 +57,18 @@ def test_json_report_contract_and_inputs_untouched(tmp_path):
 
 
 def test_batch_goes_on_past_a_bad_file(tmp_path):
-    (tmp_path / "good.txt").write_text(SENSITIVE)
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
-    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 nonsense")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SENSITIVE)
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 nonsense")
     out = tmp_path / "report.json"
-    result = scan(str(tmp_path), "--json", str(out), "-q")
+    result = scan(str(folder), "--json", str(out), "-q")
     assert result.exit_code == 2
     report = json.loads(out.read_text())
-    assert [d["path"] for d in report["documents"]] == [str(tmp_path / "good.txt")]
+    assert [d["path"] for d in report["documents"]] == [str(folder / "good.txt")]
     errors = {e["path"]: e["error"] for e in report["errors"]}
-    assert set(errors) == {str(tmp_path / "bad.txt"), str(tmp_path / "broken.pdf")}
+    assert set(errors) == {str(folder / "bad.txt"), str(folder / "broken.pdf")}
     assert "Karen" not in result.output  # record text never reaches messages
 
 

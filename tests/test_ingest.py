@@ -81,11 +81,13 @@ def test_folders_are_walked_and_missing_paths_reported(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"")
     (tmp_path / "notes.rtf").write_text("ignored type")
     (tmp_path / ".hidden.txt").write_text("x")
-    (tmp_path / "report.json").write_text('{"schema": 1}')  # not a FHIR resource: passed over in a folder
+    (tmp_path / "report.json").write_text('{"schema": 1}')  # not FHIR: taken, so its reader says so
+    (tmp_path / "own.json").write_text('{"schema": 1, "tool": {"name": "redactor"}}')  # redactor's report
     (tmp_path / "bundle.json").write_text('{"resourceType": "Bundle"}')
     (tmp_path / "other.xml").write_text("<svg/>")
     found, missing = find_inputs([str(tmp_path), "nope.txt"])
-    assert sorted(f.path.name for f in found) == ["a.pdf", "b.txt", "bundle.json"]
+    names = sorted(f.path.name for f in found)
+    assert names == [".hidden.txt", "a.pdf", "b.txt", "bundle.json", "other.xml", "report.json"]
     assert missing == [("nope.txt", "no such file or folder")]
 
 

@@ -7,6 +7,7 @@ redact or review, 2 usage or input error. Messages never quote record text.
 from __future__ import annotations
 
 import json
+import os
 import signal
 from dataclasses import dataclass
 from enum import StrEnum
@@ -51,10 +52,44 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)  # rich honours NO_COLOR itself
 
 
-def _print_errors(console: Console, errors: list[tuple[str, str]]) -> None:
-    """One line per file that could not be read; never record text."""
+def _print_errors(
+    console: Console, errors: list[tuple[str, str]], traces: dict[str, str] | None = None
+) -> None:
+    """One line per file that could not be read; never record text. With --verbose, the
+    frames of an unexpected failure follow its line (code locations, no message)."""
     for path, error in errors:
         console.print(f"[red]error:[/] {escape(path)}: {escape(error)}", soft_wrap=True)
+        if traces and path in traces:
+            console.print(traces[path], markup=False, highlight=False, soft_wrap=True)
+
+
+def _refuse_over_inputs(target: Path | None, paths: list[str], what: str) -> None:
+    """A report or output set must never replace an input, nor land among the inputs
+    (where the next folder scan would read it as a record)."""
+    if target is None:
+        return
+    where = Path(os.path.abspath(target))
+    for arg in paths:
+        given = Path(os.path.abspath(arg))
+        if where == given or (given.is_file() and where.exists() and where.samefile(given)):
+            raise _fail(f"{what} {target} would overwrite an input; write it elsewhere")
+        if given.is_dir() and (where.is_relative_to(given) or given.is_relative_to(where)):
+            raise _fail(f"{what} {target} is inside the input folder {arg} (or holds it); write it elsewhere")
+
+
+def _common_root(paths: list[str]) -> Path:
+    """The deepest folder holding every input: outputs mirror each input's path below it."""
+    folders = [
+        os.path.abspath(arg) if Path(arg).is_dir() else os.path.dirname(os.path.abspath(arg)) for arg in paths
+    ]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        write_atomic(path, content)
+    except OSError as exc:
+        raise _fail(f"cannot write {path} ({exc.strerror or type(exc).__name__})") from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -133,6 +168,12 @@ SchedulerOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Analyse everything afresh; write no cache.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="For a file that failed unexpectedly, where in redactor (never record text)."
+    ),
+]
 KeyOpt = Annotated[
     Path | None,
     typer.Option("--key-file", help="Practice key for decision fingerprints (default: ~/.config/redactor)."),
@@ -148,6 +189,7 @@ class _Scanned:
     key: bytes
     complete: bool = True
     csv_map: CsvOptions | None = None  # as given by --csv-map, for apply to read files the same way
+    traces: dict[str, str] | None = None  # where unexpected failures happened, for --verbose
 
 
 def _scan_paths(
@@ -180,9 +222,9 @@ def _scan_paths(
     if staff is not None and not staff.is_file():
         raise _fail(f"{staff}: staff list not found")
     inputs, missing = find_inputs(paths)
-    if not inputs and missing:
-        for path, problem in missing:
-            _console(stderr=True).print(f"[red]error:[/] {escape(path)}: {escape(problem)}", soft_wrap=True)
+    if not inputs:
+        # Nothing to scan is never a pass: a gate that checked nothing must not say so.
+        _print_errors(_console(stderr=True), missing or [(", ".join(paths), "no files redactor reads here")])
         raise typer.Exit(EXIT_ERROR)
     try:
         decisions = Decisions.load(decisions_path or default_decisions_path(paths))
@@ -241,6 +283,7 @@ def _scan_paths(
         key,
         result.complete,
         mapping,
+        result.traces,
     )
 
 
@@ -272,10 +315,13 @@ def scan(
         bool, typer.Option("--details", help="List every flag with where it came from (no record text).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table; errors only.")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Scan exports and report every finding, entry verdicts and errors."""
     if (executor is Executor.dask) != (scheduler is not None):
         raise _fail("--executor dask and --scheduler ADDRESS go together")
+    _refuse_over_inputs(json_out, paths, "--json")
+    _refuse_over_inputs(html_out, paths, "--html")
     override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
     scanned = _scan_paths(
         paths,
@@ -308,7 +354,7 @@ def scan(
     if not quiet:
         print_summary(_console(), scanned.documents, [], details)
     err = _console(stderr=True)
-    _print_errors(err, scanned.errors)
+    _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     if not scanned.complete:
         raise typer.Exit(EXIT_INTERRUPTED)
     if scanned.errors:
@@ -349,8 +395,11 @@ def check(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even with undecided findings (never hides exit 2).")
     ] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Gate for scripts: exit 1 while any finding at or above --fail-on is undecided."""
+    """Gate for scripts: exit 1 while any finding at or above --fail-on is undecided,
+    exit 2 while any file could not be checked."""
+    _refuse_over_inputs(output, paths, "--output")
     scanned = _scan_paths(
         paths,
         policy,
@@ -385,16 +434,16 @@ def check(
             f"{path}: {count} undecided finding(s) at or above {fail_on}" for path, count in pending.items()
         )
     if output is not None:
-        write_atomic(output, body + "\n")
+        _write(output, body + "\n")
     elif body:
         print(body)
     err = _console(stderr=True)
-    _print_errors(err, scanned.errors)
+    _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     err.print(
         f"{len(scanned.documents)} document(s) checked; {len(pending)} with undecided findings "
         f"({sum(pending.values())} in all)"
     )
-    if scanned.errors:
+    if scanned.errors or not scanned.complete:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if pending and not exit_zero else EXIT_CLEAN)
 
@@ -414,6 +463,7 @@ def review(
     staff: StaffOpt = None,
     csv_map: CsvMapOpt = None,
     patients: PatientsOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Decide flagged findings one by one; quit any time and resume later."""
     from .decide.decisions import current_reviewer
@@ -433,8 +483,15 @@ def review(
         patients=patients,
     )
     session = ReviewSession(scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer())
-    run(session, _console())
-    _console(stderr=True).print(f"decisions in {scanned.decisions.path}")
+    try:
+        run(session, _console())
+    except OSError as exc:
+        raise _fail(f"cannot save decisions ({exc.strerror}: {exc.filename})") from None
+    err = _console(stderr=True)
+    err.print(f"decisions in {scanned.decisions.path}", markup=False)
+    _print_errors(err, scanned.errors, scanned.traces if verbose else None)
+    if scanned.errors:
+        raise typer.Exit(EXIT_ERROR)
     undecided = sum(not item.decided for item in session.items)
     raise typer.Exit(EXIT_FINDINGS if undecided else EXIT_CLEAN)
 
@@ -453,10 +510,13 @@ def triage_command(
     staff: StaffOpt = None,
     csv_map: CsvMapOpt = None,
     patients: PatientsOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """One row per patient record, riskiest first: whom to code for enhanced review."""
     from .report.triage import print_triage, triage, triage_csv, triage_json
 
+    _refuse_over_inputs(csv_out, paths, "--csv")
+    _refuse_over_inputs(json_out, paths, "--json")
     scanned = _scan_paths(
         paths,
         policy,
@@ -472,10 +532,10 @@ def triage_command(
     rows = triage(scanned.documents)
     for target, render in ((csv_out, triage_csv), (json_out, triage_json)):
         if target is not None:
-            write_atomic(target, render(rows))
+            _write(target, render(rows))
     print_triage(_console(), rows)
     err = _console(stderr=True)
-    _print_errors(err, scanned.errors)
+    _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     needing = sum(r.needs_enhanced_review for r in rows)
     err.print(f"{len(rows)} record(s); {needing} need enhanced review before online access")
     if scanned.errors or not scanned.complete:
@@ -519,14 +579,24 @@ def apply_command(
     staff: StaffOpt = None,
     csv_map: CsvMapOpt = None,
     patients: PatientsOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Write redacted copies, each in its own format, that pass the leak check, plus a manifest."""
-    from .apply import ApplyError, UnreviewedError, prepare, write_outputs
+    """Write redacted copies, each in its own format, that pass the leak check, plus a manifest.
+
+    Each copy mirrors its input's path below the folder that holds every input; the
+    set replaces --out in one step. A file that cannot be redacted safely gets no copy
+    and a line in the manifest's errors (exit 2)."""
+    from .apply import ApplyError, UnreviewedError, check_out_folder, prepare, write_outputs
     from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
         raise _fail("--marker may use only the {category} placeholder")
+    _refuse_over_inputs(out, paths, "--out")
+    try:
+        check_out_folder(out)
+    except ApplyError as exc:
+        raise _fail(f"{out}: {exc}") from None
     scanned = _scan_paths(
         paths,
         policy,
@@ -540,12 +610,18 @@ def apply_command(
         patients=patients,
     )
     err = _console(stderr=True)
-    outputs, failed = [], False
+    if not scanned.complete:
+        err.print("nothing written: the scan was interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    root = _common_root(paths)
+    outputs, errors, targets = [], list(scanned.errors), {}
     for document in scanned.documents:
         source = Path(document.path)
-        target = out / (source.name if source.is_absolute() or ".." in source.parts else source)
-        if target.resolve() == source.resolve():
-            raise _fail(f"{document.path}: output would overwrite the input; choose another --out")
+        target = Path(os.path.abspath(source)).relative_to(root)
+        if (same := targets.get(target)) is not None:
+            errors.append((document.path, f"would write the same output as {same}; apply them separately"))
+            continue
+        targets[target] = document.path
         try:
             output = prepare(
                 document,
@@ -557,25 +633,31 @@ def apply_command(
                 scanned.csv_map,
             )
         except (UnreviewedError, ApplyError) as exc:
-            err.print(f"[red]error:[/] {escape(document.path)}: {escape(str(exc))}", soft_wrap=True)
-            failed = True
+            errors.append((document.path, str(exc)))
             continue
-        for leak in output.leaks:
-            err.print(f"[red]leak:[/] {document.path}: redacted text still recoverable from {leak}")
-        failed |= bool(output.leaks)
+        except Exception as exc:  # one document's bug must not cost the others their copies
+            errors.append((document.path, f"could not write the copy ({type(exc).__name__})"))
+            continue
+        if output.leaks:
+            where = ", ".join(output.leaks)
+            errors.append((document.path, f"redacted text still recoverable from {where}: no copy written"))
+            continue
         outputs.append(output)
-    _print_errors(err, scanned.errors)
-    if failed or scanned.errors:
-        err.print("nothing written: fix the problems above and run apply again")
-        raise typer.Exit(EXIT_ERROR)
-    manifest = write_outputs(outputs, out, scanned.decisions.path, reviewer or current_reviewer())
+    try:
+        manifest = write_outputs(outputs, errors, out, scanned.decisions.path, reviewer or current_reviewer())
+    except (OSError, ApplyError) as exc:
+        raise _fail(f"{out}: cannot write the redacted set ({getattr(exc, 'strerror', None) or exc})") from None
     console = _console()
     for output in outputs:
         applied = (
             ", ".join(f"{label} {n}" for label, n in counts(output.redactions).items()) or "nothing to redact"
         )
-        console.print(f"{output.target}: {applied}")
-    console.print(f"manifest: {manifest}")
+        console.print(f"{out / output.target}: {applied}", markup=False, soft_wrap=True)
+    console.print(f"manifest: {manifest}", markup=False, soft_wrap=True)
+    _print_errors(err, errors, scanned.traces if verbose else None)
+    if errors:
+        err.print(f"{len(errors)} file(s) have no redacted copy: see the errors above and in the manifest")
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _patient_override(

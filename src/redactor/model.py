@@ -271,9 +271,10 @@ class Document:
         return entry.start, line_end if line_end > entry.start else entry.end
 
     def entry_of(self, offset: int) -> Entry | None:
-        for entry in self.entries:
-            if entry.start <= offset < entry.end:
-                return entry
+        # Entries are in order and do not overlap: a bisect keeps long records linear.
+        index = bisect_right(self.entries, offset, key=lambda e: e.start) - 1
+        if index >= 0 and offset < self.entries[index].end:
+            return self.entries[index]
         # An empty last page starts at the very end of the text.
         return self.entries[-1] if self.entries and offset >= self.entries[-1].end else None
 

@@ -3,19 +3,25 @@
 Files go out in small chunks so each worker feeds spaCy through `nlp.pipe`; every
 worker builds its pipeline once. The same chunking is used whatever the number of
 workers, so results never depend on it. A file whose bytes were already analysed
-(in this run, or in an earlier one through the cache) is not analysed again. One
-bad file never stops the rest.
+(in this run, or in an earlier one through the cache) is not analysed again.
+
+One bad file never stops the rest: whatever a file does to a reader, the detector or a
+worker process, it becomes one line in `errors` (its exception's type, never its
+message, which may quote the record) and the batch goes on.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import FindingsCache, file_digest
 from .decide import Policy, decide_document
@@ -27,12 +33,24 @@ from .ingest.patients import PatientList
 from .model import Document, Patient
 
 CHUNK_FILES = 16
+CRASHED = "the worker process stopped while reading this file (out of memory, or a crash in a library)"
+
+
+class Outcome(NamedTuple):
+    """One file's result: a judged document, or an error (plus, for an unexpected
+    exception, where in the code it happened: frames only, no message)."""
+
+    source: InputFile
+    document: Document | None
+    error: str | None = None
+    trace: str | None = None
 
 
 @dataclass
 class ScanResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    traces: dict[str, str] = field(default_factory=dict)  # shown as, for `-v`
     analysed: int = 0  # documents that went through the NLP pipeline this run
     reused: int = 0  # documents whose findings came from the cache or a duplicate
     complete: bool = True  # False when interrupted
@@ -67,26 +85,44 @@ def _start_worker(job: Job) -> None:
     _worker = (Detector(staff=job.staff), job)
 
 
-def _analyse(
-    chunk: list[InputFile], detector: Detector | None = None, job: Job | None = None
-) -> list[tuple[InputFile, Document | None, str | None]]:
+def _analyse(chunk: list[InputFile], detector: Detector | None = None, job: Job | None = None) -> list[Outcome]:
     """Ingest, detect and decide one chunk of files; in a worker, or in-process."""
     if detector is None or job is None:
         assert _worker is not None, "worker not started"
         detector, job = _worker
-    loaded: list[tuple[InputFile, Document | None, str | None]] = []
+    outcomes: list[Outcome] = []
     for source in chunk:
         try:
-            document = job.load(source)
+            outcomes.append(Outcome(source, job.load(source)))
         except IngestError as exc:
-            loaded.append((source, None, str(exc)))
-            continue
-        loaded.append((source, document, None))
-    documents = [doc for _, doc, _ in loaded if doc is not None]
+            outcomes.append(Outcome(source, None, str(exc)))
+        except Exception as exc:  # a reader's bug must not cost the batch
+            outcomes.append(_unexpected(source, "could not read this file", exc))
+    documents = [o.document for o in outcomes if o.document is not None]
+    try:
+        _judge(documents, detector, job.policy)
+    except Exception:
+        # One document broke the batch: judge each alone to find which.
+        for index, outcome in enumerate(outcomes):
+            if outcome.document is not None:
+                try:
+                    _judge([outcome.document], detector, job.policy)
+                except Exception as exc:
+                    outcomes[index] = _unexpected(outcome.source, "detection failed on this file", exc)
+    return outcomes
+
+
+def _judge(documents: list[Document], detector: Detector, policy: Policy) -> None:
     detector.detect(documents)
     for document in documents:
-        decide_document(document, job.policy)
-    return loaded
+        decide_document(document, policy)
+
+
+def _unexpected(source: InputFile, what: str, exc: BaseException) -> Outcome:
+    """An error line naming the exception's type, never its message (which may quote the
+    record); the frames go to `-v`."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return Outcome(source, None, f"{what} ({type(exc).__name__}; run with -v for where)", frames)
 
 
 def scan(
@@ -116,15 +152,21 @@ def scan(
     order: list[InputFile] = list(inputs)
     documents: dict[str, Document] = {}
 
-    def finish(source: InputFile, document: Document | None, error: str | None) -> None:
-        if document is not None:
-            if reviewed is not None:
+    def finish(source: InputFile, document: Document | None, error: str | None, trace: str | None = None) -> None:
+        if document is not None and reviewed is not None:
+            try:
                 reviewed(document)
                 set_verdicts(document)
+            except Exception as exc:
+                failed = _unexpected(source, "applying decisions failed", exc)
+                document, error, trace = None, failed.error, failed.trace
+        if document is not None:
             if keep_documents:
                 documents[source.shown_as] = document
         else:
             result.errors.append((source.shown_as, error or "unknown error"))
+            if trace:
+                result.traces[source.shown_as] = trace
         if on_file_done:
             on_file_done(source, error, document)
 
@@ -146,20 +188,25 @@ def scan(
         pending.append(source)
     key_of = {group[0].shown_as: key for key, group in by_key.items()}
 
-    def analysed(source: InputFile, document: Document | None, error: str | None) -> None:
+    def analysed(outcome: Outcome) -> None:
+        source, document, error, trace = outcome
         key = key_of.get(source.shown_as)
         copies = by_key.get(key, [source])[1:] if key else []
         if document is not None:
             result.analysed += 1
             if cache is not None and key is not None:
                 cache.store(key, document)
-        finish(source, document, error)
+        finish(source, document, error, trace)
         for copy in copies:
             if document is None:
-                finish(copy, None, error)
+                finish(copy, None, error, trace)
                 continue
             result.reused += 1
-            duplicate = job.load(copy)
+            try:
+                duplicate = job.load(copy)
+            except IngestError as exc:  # changed since it was hashed
+                finish(copy, None, str(exc))
+                continue
             duplicate.findings = list(document.findings)
             decide_document(duplicate, policy)
             finish(copy, duplicate, None)
@@ -167,11 +214,11 @@ def scan(
     chunks = [pending[i : i + CHUNK_FILES] for i in range(0, len(pending), CHUNK_FILES)]
     try:
         runs = _run_dask(chunks, scheduler, job) if scheduler else _run(chunks, workers, detector, job)
-        for loaded in runs:
-            for source, document, error in loaded:
-                analysed(source, document, error)
-    except (KeyboardInterrupt, BrokenProcessPool):
-        # Ctrl-C, SIGTERM or a worker killed: what finished is kept (and cached).
+        for outcomes in runs:
+            for outcome in outcomes:
+                analysed(outcome)
+    except KeyboardInterrupt:
+        # Ctrl-C or SIGTERM: what finished is kept (and cached).
         result.complete = False
     result.documents = [documents[s.shown_as] for s in order if s.shown_as in documents]
     return result
@@ -179,57 +226,79 @@ def scan(
 
 def _run(
     chunks: list[list[InputFile]], workers: int, detector: Detector | None, job: Job
-) -> Iterator[list[tuple[InputFile, Document | None, str | None]]]:
+) -> Iterator[list[Outcome]]:
     if workers <= 1 or len(chunks) <= 1:
         local = detector or Detector(staff=job.staff)
         for chunk in chunks:
             yield _analyse(chunk, local, job)
         return
+    # A worker that dies (out of memory, a crash in a library) breaks its pool: the
+    # files it held are read again one by one in a new pool, so only the file that
+    # kills a worker twice is lost, as an error line.
+    queue = deque(chunks)
+    while queue:
+        broken: list[list[InputFile]] = []
+        yield from _pool(queue, workers, job, broken)
+        for chunk in broken:
+            if len(chunk) == 1:
+                yield [Outcome(chunk[0], None, CRASHED)]
+            else:
+                queue.extend([source] for source in chunk)
+
+
+def _pool(
+    queue: deque[list[InputFile]], workers: int, job: Job, broken: list[list[InputFile]]
+) -> Iterator[list[Outcome]]:
+    """Run chunks from `queue` until it is empty or the pool breaks; chunks lost with a
+    broken pool go to `broken`."""
     # Spawned, not forked: a fork would copy the parent's threads (progress display)
     # and any half-loaded state; each worker builds its own pipeline once.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job,)
     ) as pool:
-        queue = iter(chunks)
-        running: set[Future[list[tuple[InputFile, Document | None, str | None]]]] = set()
+        running: dict[Future[list[Outcome]], list[InputFile]] = {}
         try:
-            for chunk in queue:
-                running.add(pool.submit(_analyse, chunk))
-                if len(running) >= workers * 2:
-                    break
+            while queue and len(running) < workers * 2:
+                chunk = queue.popleft()
+                running[pool.submit(_analyse, chunk)] = chunk
             while running:
-                done, running = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield future.result()
-                    following = next(queue, None)
-                    if following is not None:
-                        running.add(pool.submit(_analyse, following))
+                    chunk = running.pop(future)
+                    try:
+                        outcomes = future.result()
+                    except BrokenProcessPool:
+                        broken.append(chunk)
+                        continue
+                    yield outcomes
+                    if queue and not broken:
+                        following = queue.popleft()
+                        running[pool.submit(_analyse, following)] = following
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 
 
-def _analyse_on_cluster(
-    chunk: list[InputFile], job: Job
-) -> list[tuple[InputFile, Document | None, str | None]]:
+def _analyse_on_cluster(chunk: list[InputFile], job: Job) -> list[Outcome]:
     """A Dask task: each worker process builds its pipeline on first use, then keeps it."""
     if _worker is None or _worker[1] != job:
         _start_worker(job)
     return _analyse(chunk)
 
 
-def _run_dask(
-    chunks: list[list[InputFile]], scheduler: str, job: Job
-) -> Iterator[list[tuple[InputFile, Document | None, str | None]]]:
+def _run_dask(chunks: list[list[InputFile]], scheduler: str, job: Job) -> Iterator[list[Outcome]]:
     """The same chunks on a Dask distributed cluster (workers must see the input paths)."""
     from distributed import Client, as_completed
 
     with Client(scheduler, set_as_default=False) as client:
-        futures = [client.submit(_analyse_on_cluster, chunk, job, pure=False) for chunk in chunks]
+        futures = {client.submit(_analyse_on_cluster, chunk, job, pure=False): chunk for chunk in chunks}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as exc:  # a lost worker: the chunk's files are errors
+                    yield [_unexpected(source, "the cluster could not read this file", exc) for source in futures[future]]
         except BaseException:
             client.cancel(futures)
             raise

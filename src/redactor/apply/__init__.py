@@ -1,14 +1,19 @@
 """Apply: write redacted copies that leak nothing, with a manifest.
 
-Every output is built in memory and leak-checked first; only when every document
-of the run passes is anything written (each file atomically), so a failed check
-leaves the output folder as it was.
+Every output is built in memory and leak-checked first; a document that fails is
+left out and named in the manifest's `errors`. The set is written into a staging
+folder beside `--out` and swapped in with its manifest in one step, so a run killed
+at any moment leaves the previous set or the new one, never a mix.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,12 +24,12 @@ from ..formats import module_for
 from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
 from ..model import Document
-from ..report.json_report import write_atomic
+from ..report.json_report import NOTICE, remove_stale, write_atomic
 from .leaks import check_pdf, check_text, secrets_for
 from .pdf import PdfRedactionError, redact_pdf
 from .plan import Redaction, UnreviewedError, counts, marker_pattern, plan, redact_text
 
-__all__ = ["ApplyError", "Output", "UnreviewedError", "prepare", "write_outputs"]
+__all__ = ["ApplyError", "Output", "UnreviewedError", "check_out_folder", "prepare", "write_outputs"]
 
 
 class ApplyError(Exception):
@@ -34,7 +39,7 @@ class ApplyError(Exception):
 @dataclass
 class Output:
     document: Document
-    target: Path
+    target: Path  # within the output set
     data: bytes
     redactions: list[Redaction]
     leaks: list[str]
@@ -132,32 +137,88 @@ def _per_page(
     return pages
 
 
-def write_outputs(outputs: list[Output], out_dir: Path, decisions_path: Path, reviewer: str) -> Path:
-    for output in outputs:
-        write_atomic(output.target, output.data)
-    manifest = {
-        "schema": 1,
-        "tool": {"name": "redactor", "version": __version__},
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "reviewer": reviewer,
-        "decisions": {
-            "path": str(decisions_path),
-            "sha256": _sha256(decisions_path.read_bytes()) if decisions_path.exists() else None,
-        },
-        "documents": [
-            {
-                "input": output.document.path,
-                "input_sha256": output.document.sha256,
-                "output": str(output.target),
-                "output_sha256": _sha256(output.data),
-                "redactions": counts(output.redactions),
-            }
-            for output in outputs
-        ],
-    }
-    path = out_dir / "redactor-manifest.json"
-    write_atomic(path, json.dumps(manifest, indent=1) + "\n")
-    return path
+MANIFEST = "redactor-manifest.json"
+STAGING = ".staging"
+
+
+def check_out_folder(out_dir: Path) -> None:
+    """`--out` must be new, or a set redactor wrote: never a folder of other files."""
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise ApplyError("--out must be a folder (it is a file or a link)")
+    if out_dir.is_dir() and not (out_dir / MANIFEST).is_file() and any(out_dir.iterdir()):
+        raise ApplyError("--out holds files redactor did not write; choose a new folder")
+
+
+def write_outputs(
+    outputs: list[Output],
+    errors: list[tuple[str, str]],
+    out_dir: Path,
+    decisions_path: Path,
+    reviewer: str,
+) -> Path:
+    """Write the set and its manifest, replacing any earlier set in `out_dir` at once."""
+    check_out_folder(out_dir)
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{out_dir.name}."
+    remove_stale(out_dir.parent, prefix)
+    staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", suffix=STAGING, dir=out_dir.parent))
+    try:
+        for output in outputs:
+            write_atomic(staging / output.target, output.data)
+        manifest = {
+            "schema": 1,
+            "tool": {"name": "redactor", "version": __version__},
+            "notice": NOTICE,
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reviewer": reviewer,
+            "decisions": {
+                "path": str(decisions_path),
+                "sha256": _sha256(decisions_path.read_bytes()) if decisions_path.exists() else None,
+            },
+            "documents": [
+                {
+                    "input": output.document.path,
+                    "input_sha256": output.document.sha256,
+                    "output": str(out_dir / output.target),
+                    "output_sha256": _sha256(output.data),
+                    "redactions": counts(output.redactions),
+                }
+                for output in outputs
+            ],
+            # Inputs with no copy in this set, and why: nothing of theirs was released.
+            "errors": [{"path": path, "error": error} for path, error in errors],
+        }
+        write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+        _swap_in(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after a swap it holds the earlier set
+    return out_dir / MANIFEST
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Put the staged set at `out_dir` in one step; the earlier set ends up in `staging`."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        return
+    # No atomic exchange (not Linux): the earlier set steps aside for a moment.
+    aside = staging.with_name(staging.name + ".old")
+    os.rename(out_dir, aside)
+    os.rename(staging, out_dir)
+    os.rename(aside, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two paths atomically."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _sha256(data: bytes) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
@@ -169,6 +169,46 @@ class Judgement:
 
 # Words that head a list of relatives rather than name one relation.
 GROUP_LABELS = frozenset({"family", "family member", "relatives", "household"})
+
+
+@dataclass
+class NameMemory:
+    """The names judged so far in a long record read window by window: each name token's
+    judgement, and the pairs of words that make a third party's whole name."""
+
+    registry: dict[str, Judgement] = field(default_factory=dict)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+    def remember(self, registry: dict[str, Judgement], pairs: set[tuple[str, str]]) -> None:
+        for token, judgement in registry.items():
+            previous = self.registry.get(token)
+            if previous is None or _rank(judgement) > _rank(previous):
+                self.registry[token] = judgement
+        self.pairs |= pairs
+
+
+def _coverage(findings: Iterable[Finding]) -> Callable[[int], bool]:
+    """Whether an offset lies inside any of the findings, by bisection (long records have
+    thousands)."""
+    spans = sorted((f.start, f.end) for f in findings)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # furthest end so far
+
+    def is_covered(offset: int) -> bool:
+        index = bisect_right(starts, offset) - 1
+        return index >= 0 and reach[index] > offset
+
+    return is_covered
+
+
+def _patient_tokens(text: str, patient: Patient) -> set[str]:
+    """The patient's name as words, with the short forms and the everyday name they go by."""
+    tokens = {w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)}
+    # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess").
+    tokens |= {f[:n] for name in patient.forenames for f in _name_tokens(name) for n in range(4, len(f))}
+    # "Anthony (prefers Tony)", "Bernard (\"Bernie\")": the patient's everyday name, anywhere
+    tokens |= {m.group(2).lower() for m in GOES_BY.finditer(text) if m.group(1).lower() in tokens}
+    return tokens
 
 
 class PeopleJudge:
@@ -468,18 +508,11 @@ class PeopleJudge:
         patient: Patient,
         authors: Iterable[str],
         third_parties: Iterable[str] = (),
+        memory: NameMemory | None = None,
     ) -> list[Finding]:
-        patient_tokens = {
-            w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)
-        }
-        # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess").
-        patient_tokens |= {
-            f[:n] for name in patient.forenames for f in _name_tokens(name) for n in range(4, len(f))
-        }
-        # "Anthony (prefers Tony)", "Bernard (\"Bernie\")": the patient's everyday name, anywhere
-        patient_tokens |= {
-            m.group(2).lower() for m in GOES_BY.finditer(text) if m.group(1).lower() in patient_tokens
-        }
+        """Who each name in `text` is. `memory` carries the names judged in the earlier
+        windows of a long record into this one, and this window's names on to the next."""
+        patient_tokens = _patient_tokens(text, patient)
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         written_title = patient.title or _usual_title(text, patient.surname)  # as the record writes it
@@ -592,12 +625,28 @@ class PeopleJudge:
             if judgement.category is Category.THIRD_PARTY_NAME
             for pair in pairwise(tokens)
         }
+        if memory is not None:
+            # A name this window judges itself keeps that judgement; one judged only in an
+            # earlier window takes the earlier one.
+            for token, judgement in memory.registry.items():
+                registry.setdefault(token, judgement)
+            memory.remember(registry, pairs)
+            pairs = memory.pairs
         findings.extend(self._other_mentions(text, findings, registry, pairs, patient_tokens))
         professional_tokens = {t for name in known_professionals for t in name}
         findings.extend(
             self._known_mentions(text, findings, known_third - professional_tokens, patient_tokens)
         )
         return [_with_courtesy_title(text, f) for f in findings]
+
+    def later_mentions(
+        self, text: str, findings: list[Finding], memory: NameMemory, known: set[str], patient: Patient
+    ) -> list[Finding]:
+        """In an earlier window of a long record, the mentions of names that only a later
+        window judged (`known`: the tokens already judged when this window was read)."""
+        later = {token: j for token, j in memory.registry.items() if token not in known}
+        found = self._other_mentions(text, findings, later, memory.pairs, _patient_tokens(text, patient))
+        return [_with_courtesy_title(text, f) for f in found]
 
     def _known_mentions(
         self, text: str, findings: list[Finding], known: set[str], patient_tokens: set[str]
@@ -606,14 +655,7 @@ class PeopleJudge:
         ("Karen"), or misspelt ("Shivaun" for RelatedPerson Siobhan)."""
         if not known:
             return []
-        covered = sorted((f.start, f.end) for f in findings if f.category is Category.THIRD_PARTY_NAME)
-        starts = [start for start, _ in covered]
-        reach = list(accumulate((end for _, end in covered), max))  # furthest end so far
-
-        def is_covered(offset: int) -> bool:
-            index = bisect_right(starts, offset) - 1
-            return index >= 0 and reach[index] > offset
-
+        is_covered = _coverage(f for f in findings if f.category is Category.THIRD_PARTY_NAME)
         extra = []
         for match in CAPITALISED_WORD.finditer(text):
             word = match.group().lower().removesuffix("'s").removesuffix("’s")
@@ -969,13 +1011,13 @@ class PeopleJudge:
         """Every other mention of a judged name token gets the same judgement."""
         if not registry:
             return []
-        covered = [(f.start, f.end) for f in findings]
+        is_covered = _coverage(findings)
         # "kerrys drinking", "stans number": a possessive typed without its apostrophe
         pattern = re.compile(rf"(?<![\w'’-])({alternation(registry)})(s?)(?![\w-])", re.IGNORECASE)
         extra = []
         english = self.people.english
         for match in pattern.finditer(text):
-            if any(s <= match.start() < e for s, e in covered):
+            if is_covered(match.start()):
                 continue
             word, plural = match.group(1), match.group(2)
             if plural and (

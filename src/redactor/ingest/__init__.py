@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +28,9 @@ READERS = {
     ".csv": "structured",  # journal export
     ".docx": "structured",  # letter
 }
-# Inside a folder, a .json/.xml file is only taken for a record if its start says so
-# (reports, gold files and other XML live beside records); named files are always read.
-SNIFF = {".json": b'"resourceType"', ".xml": b"RCMR_IN03"}
+# redactor's own files, which live beside the records it reads: decisions, reports, manifests.
+OWN_FILE_PREFIX = ".redactor-"
+OWN_JSON_HEAD = 4096
 
 # Refuse before reading: a single GP record export is far smaller, and a 200 MB PDF
 # or a 50 MB one-line text file would only exhaust memory and stall a batch.
@@ -42,46 +44,105 @@ class InputFile:
 
 
 def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
-    """Expand files and folders into the files to scan.
+    """Expand files and folders into the files to scan, each once.
 
-    Returns the files plus (path, problem) pairs for arguments that do not exist.
-    Inside folders, hidden files and types redactor does not read are passed over;
-    a file named explicitly is always attempted so its problem gets reported.
+    Returns the files plus (path, problem) pairs for what cannot be scanned: arguments
+    that do not exist, folders that cannot be read, broken or looping symbolic links,
+    and links that lead out of the folder given (never followed: a folder of exports
+    must not reach into the rest of the disk). Inside folders every file of a type
+    redactor reads is taken, whatever it holds, so a file that is not what its name
+    says is reported by its reader instead of passed over; only redactor's own reports,
+    decisions and manifests are left out. A file named explicitly is always attempted.
     """
     found: list[InputFile] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+
+    def take(path: Path, shown_as: str) -> None:
+        real = path.resolve()
+        if real not in seen:  # the same file given twice, or through two links, is read once
+            seen.add(real)
+            found.append(InputFile(path, shown_as))
+
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            for child in sorted(_walk(path)):
-                found.append(InputFile(child, str(child)))
+            for child, problem in _walk(path):
+                if problem is None:
+                    take(child, str(child))
+                else:
+                    problems.append((str(child), problem))
         elif path.is_file():
-            found.append(InputFile(path, arg))
+            take(path, arg)
+        elif path.is_symlink():
+            problems.append((arg, "broken symbolic link (its target does not exist)"))
         else:
-            missing.append((arg, "no such file or folder"))
-    return found, missing
+            problems.append((arg, "no such file or folder"))
+    return found, problems
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for child in folder.rglob("*"):
-        relative = child.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        suffix = child.suffix.lower()
-        if child.is_file() and suffix in READERS and _looks_like_record(child, suffix):
-            yield child
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """Files of the types redactor reads under `folder`, in a stable order, with the
+    problems met on the way; symbolic links are taken only where they stay inside it."""
+    root = folder.resolve()
+    unreadable: list[OSError] = []
+    for here, dirs, files in os.walk(folder, onerror=unreadable.append):
+        dirs.sort()
+        base = Path(here)
+        for name in list(dirs):
+            link = base / name
+            if link.is_symlink() and not _inside(link, root):
+                dirs.remove(name)
+                yield link, "symbolic link to a folder outside the one given: not followed"
+        for name in sorted(files):
+            path = base / name
+            if path.suffix.lower() not in READERS or name.startswith(OWN_FILE_PREFIX) or _own_output(path):
+                continue
+            if path.is_symlink():
+                problem = _link_problem(path, root)
+                if problem:
+                    yield path, problem
+                    continue
+            yield path, None
+    for error in unreadable:
+        yield Path(error.filename or folder), f"cannot read folder ({error.strerror or type(error).__name__})"
 
 
-def _looks_like_record(path: Path, suffix: str) -> bool:
-    marker = SNIFF.get(suffix)
-    if marker is None:
-        return True
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "broken symbolic link (its target does not exist)"
+    except (OSError, RuntimeError):
+        return "symbolic link that loops back on itself"
+    if not target.is_relative_to(root):
+        return "symbolic link to a file outside the folder given: not followed"
+    return None
+
+
+def _own_output(path: Path) -> bool:
+    """A report or manifest redactor wrote: a JSON object naming redactor as its tool
+    (parsed, not sniffed, so no record can pass itself off as one)."""
+    if path.suffix.lower() != ".json":
+        return False
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return True  # let the read report the problem
-    return marker in head or (suffix == ".xml" and b"EhrExtract" in head)
+            if b'"redactor"' not in handle.read(OWN_JSON_HEAD):
+                return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False  # the reader will report it
+    if not isinstance(data, dict) or "resourceType" in data:
+        return False
+    tool = data.get("tool")
+    return tool == "redactor" or (isinstance(tool, dict) and tool.get("name") == "redactor")
 
 
 def load_document(source: InputFile, options: object = None) -> Document:

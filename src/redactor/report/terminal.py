@@ -9,6 +9,7 @@ from collections import Counter
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ..model import HOLDS, Action, Category, Document, Verdict, source_line
 
@@ -43,7 +44,7 @@ def print_summary(
         if flagged:
             totals["documents to act on"] += 1
         table.add_row(
-            doc.path,
+            Text(doc.path),
             str(len(doc.entries)),
             str(verdicts[Verdict.HIDE] or ""),
             str(verdicts[Verdict.REVIEW] or ""),
@@ -61,7 +62,7 @@ def print_summary(
     for doc in documents:
         if doc.enhanced_review:
             console.print(
-                f"[bold red]enhanced review[/] {doc.path}: coded for enhanced review before online access"
+                f"[bold red]enhanced review[/] {escape(doc.path)}: coded for enhanced review before online access"
             )
         for note in doc.record_notes:
             console.print(f"[bold]note[/] {escape(doc.path)}: {escape(note)}", soft_wrap=True)
