@@ -110,6 +110,10 @@ def _structured(
                 local = (start - segment.start, end - segment.start, marker.format(category=item.words))
                 per_field.setdefault(index, []).append(local)
             index += 1
+    for index, target in enumerate(parsed.fields):
+        # An attached PDF goes out rewritten (inert) whether or not it has anything to remove.
+        if target.pdf is not None and target.write_bytes is not None and index not in per_field:
+            per_field[index] = []
     for index, replacements in per_field.items():
         target = parsed.fields[index]
         if target.pdf is not None and target.write_bytes is not None:
