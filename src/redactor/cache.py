@@ -84,7 +84,7 @@ class FindingsCache:
         findings = [
             {k: v for k, v in f.to_json().items() if k not in ("text", "decision")} for f in document.findings
         ]
-        write_atomic(self._path(key), json.dumps({"schema": SCHEMA, "findings": findings}) + "\n")
+        write_atomic(self._path(key), json.dumps({"schema": SCHEMA, "findings": findings}) + "\n", tidy=False)
 
     def restore(self, key: str, source: InputFile, job: Job) -> Document | None:
         """The document with its cached findings, or None if not cached (or unusable)."""

@@ -169,7 +169,7 @@ def write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", suffix=STAGING, dir=out_dir.parent))
     try:
         for output in outputs:
-            write_atomic(staging / output.target, output.data)
+            write_atomic(staging / output.target, output.data, tidy=False)  # a new folder: nothing stale
         manifest = {
             "schema": 1,
             "tool": {"name": "redactor", "version": __version__},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -193,13 +194,14 @@ class Detector:
         memory, and back by a second look at each earlier window for the names only a
         later one judged."""
         memory = NameMemory()
-        read: list[tuple[int, Document, str, set[str]]] = []
+        read: deque[tuple[int, Document, str, set[str]]] = deque()
         for start, end in windows(document.text, [e.start for e in document.entries]):
             part = _window(document, start, end)
             (view,) = self._detect([part], batch_size, memory)
             read.append((start, part, view, set(memory.registry)))
         findings: list[Finding] = []
-        for offset, part, view, known in read:
+        while read:  # each window let go once its findings are shifted into the whole
+            offset, part, view, known = read.popleft()
             later = [
                 f.with_(text=part.text[f.start : f.end])
                 for f in self.people.later_mentions(view, part.findings, memory, known, part.patient)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from html import escape
 from itertools import pairwise
 from pathlib import Path
 
 from .. import __version__
-from ..model import ACTION_RANK, HOLDS, Category, Document, source_line
+from ..model import ACTION_RANK, HOLDS, Category, Document, Finding, source_line
 from .json_report import NOTICE, write_atomic
 
 COLOURS = {
@@ -137,22 +138,28 @@ def _document(document: Document, number: int) -> str:
         parts.append(" · <strong>coded for enhanced review before online access</strong>")
     parts += [f" · {escape(note)}" for note in document.record_notes]
     parts.append("</p>")
+    # Findings by start, with the longest span, so each entry finds its own by bisection
+    # (a record of 10,000 entries would otherwise scan every finding for every entry).
+    ordered = sorted((f for f in document.findings if f.start < f.end), key=lambda f: f.start)
+    starts = [f.start for f in ordered]
+    longest = max((f.end - f.start for f in ordered), default=0)
     for entry in document.entries:
+        near = ordered[bisect_left(starts, entry.start - longest) : bisect_left(starts, entry.end)]
         meta = " · ".join(
             escape(x) for x in (entry.id if document.segments else None, entry.date, entry.author) if x
         )
         parts.append(
             f"<div class='entry v-{entry.verdict}'><span class='verdict'>{entry.verdict}</span> "
-            f"{meta}<pre>{_highlighted(document, entry.start, entry.end)}</pre></div>"
+            f"{meta}<pre>{_highlighted(document, entry.start, entry.end, near)}</pre></div>"
         )
     return "".join(parts) + "</section>"
 
 
-def _highlighted(document: Document, start: int, end: int) -> str:
+def _highlighted(document: Document, start: int, end: int, near: list[Finding]) -> str:
     """Cut the entry at every finding and evidence boundary; each piece shows its
     strongest finding, and the words that triggered a passage in bold."""
     text = document.text
-    inside = [f for f in document.findings if f.start < end and start < f.end and f.start < f.end]
+    inside = [f for f in near if f.start < end and start < f.end]
     bounds = {(f.start, f.end) for f in inside} | {span for f in inside for span in f.evidence}
     cuts = sorted({start, end} | {min(end, max(start, s)) for s, _ in bounds} | {max(start, min(end, e)) for _, e in bounds})
     out = []

@@ -10,24 +10,29 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import GeneratorType
 
 from .. import __version__
 from ..model import Document
 
 SCHEMA = 1
+ONE_LINE_DEPTH = 4  # report > documents > document > findings > one finding per line
 NOTICE = "Contains patient-identifiable data from GP records. For the practice only; do not share."
 
 
 def build_report(
     documents: list[Document], errors: list[tuple[str, str]], policy: str, complete: bool = True
 ) -> dict[str, object]:
+    """The report, its documents and findings as generators: `write_json_report`
+    streams it, so a record with half a million findings never sits in memory twice."""
     return {
         "schema": SCHEMA,
         "tool": {"name": "redactor", "version": __version__},
         "notice": NOTICE,
         "policy": policy,
-        "documents": [
+        "documents": (
             {
                 "path": doc.path,
                 "sha256": doc.sha256,
@@ -38,29 +43,34 @@ def build_report(
                 "enhanced_review": doc.enhanced_review,
                 "notes": doc.record_notes,
                 "entries": [entry.to_json() for entry in doc.entries],
-                "findings": [
+                "findings": (
                     finding.to_json() | {"source": doc.source_of(finding)} for finding in doc.findings
-                ],
+                ),
             }
             for doc in documents
-        ],
+        ),
         "errors": [{"path": path, "error": error} for path, error in errors],
         # False when the run was interrupted: the report covers the files finished.
         "complete": complete,
     }
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
+def write_atomic(path: Path, content: str | bytes | Iterable[str], tidy: bool = True) -> None:
     """Write beside the target then rename, so a reader never sees half a file. The
     temporary name carries this process's id: one left by a killed run (`kill -9`)
-    is removed by the next write to the same place."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    is removed by the next write to the same place (`tidy`; the cache, which holds no
+    record text and writes thousands of files, skips that look round the folder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(path.parent, f".{path.name}.")
+    if tidy:
+        remove_stale(path.parent, f".{path.name}.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                for piece in [content] if isinstance(content, str) else content:
+                    handle.write(piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)  # patient data: owner only
@@ -99,4 +109,25 @@ def _alive(pid: int) -> bool:
 
 
 def write_json_report(path: Path, report: dict[str, object]) -> None:
-    write_atomic(path, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    write_atomic(path, _stream(report))
+
+
+def _stream(value: object, depth: int = 0) -> Iterator[str]:
+    """JSON text in pieces: the report's frame indented, each finding and entry on a line."""
+    pad = "\n" + " " * (depth + 1)
+    if depth >= ONE_LINE_DEPTH or not value or not isinstance(value, dict | list | tuple | GeneratorType):
+        yield json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dict):
+        yield "{"
+        for number, (key, item) in enumerate(value.items()):
+            yield ("," if number else "") + pad + json.dumps(key) + ": "
+            yield from _stream(item, depth + 1)
+        yield "\n" + " " * depth + "}" + ("\n" if depth == 0 else "")
+    else:
+        empty = True
+        yield "["
+        for item in value:
+            yield ("" if empty else ",") + pad
+            empty = False
+            yield from _stream(item, depth + 1)
+        yield "]" if empty else "\n" + " " * depth + "]"
