@@ -85,15 +85,10 @@ def columns(header: list[str], options: CsvOptions | None) -> dict[str, int]:
 
 def read(data: bytes, options: object = None) -> Parsed:
     raw = decode_text(data).removeprefix("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(raw[:8192], delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        rows = list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise IngestError(f"not valid CSV: {exc}") from None
+    delimiter = _delimiter(raw)
+    rows = _rows(raw, delimiter)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise IngestError("no header row (the first line is blank)" if rows else "file is empty")
     header, body = rows[0], rows[1:]
     roles = columns(header, options if isinstance(options, CsvOptions) else None)
     width = len(header)
@@ -135,13 +130,33 @@ def read(data: bytes, options: object = None) -> Parsed:
         for role, kind in NEXT_OF_KIN.items():  # a known third party's own cells, whole
             if role in roles:
                 column = roles[role]
-                builder.add(row[column], f"row {number} column {header[column]!r}", _cell(row, column), kind=kind)
+                builder.add(
+                    row[column], f"row {number} column {header[column]!r}", _cell(row, column), kind=kind
+                )
                 name = re.sub(r"\(.*?\)", "", row[column]).strip()  # "Ann Lee (daughter)"
                 if role == "next_of_kin" and name and name not in document.third_parties:
                     document.third_parties.append(name)
     builder.fill(document)
     newline = "\r\n" if "\r\n" in raw[:65536] else "\n"
     return Parsed(document, builder.fields, lambda: _dump([header, *body], delimiter, newline, data))
+
+
+def _delimiter(raw: str) -> str:
+    """The sniffed delimiter, else the one the header line uses most."""
+    try:
+        return csv.Sniffer().sniff(raw[:8192], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = raw[:8192].split("\n", 1)[0]
+        return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
+
+
+def _rows(raw: str, delimiter: str) -> list[list[str]]:
+    """Every row, or an IngestError: csv.Error messages name the problem, never a cell
+    (a NUL, an oversized field, a stray quote)."""
+    try:
+        return list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise IngestError(f"not valid CSV: {exc}") from None
 
 
 NEXT_OF_KIN = {

@@ -11,37 +11,105 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
+
+from lxml import etree
 
 from ..ingest.demographics import read_demographics
 from ..ingest.errors import IngestError
 from ..ingest.structured import TextBuilder
 from ..model import Document
 from . import Parsed, Replacement
+from .gp2gp import DTD_REFUSED, declares_dtd
+
+# A letter is a few hundred KB; a zip bomb declares (or hides) gigabytes.
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_PACKAGE_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 5000
+# What python-docx raises on XML of the wrong shape (ValueError, AttributeError and
+# XMLSyntaxError were found by fuzzing: fuzz/run.py docx-body; TypeError and IndexError
+# are its object model's other ways to fail); their messages can quote the input.
+DAMAGED = (ValueError, AttributeError, TypeError, IndexError, etree.LxmlError)
 
 
 def read(data: bytes, options: object = None) -> Parsed:
+    """Any bytes give the letter or an IngestError naming the problem, never quoting it."""
     import docx
+    from docx.exceptions import PythonDocxError
     from docx.opc.exceptions import PackageNotFoundError
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise IngestError("not a DOCX file (not a zip package)")
+    check_package(data)
     try:
         letter = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        _refuse_dtds(letter)
+        builder = TextBuilder()
+        builder.begin_entry("letter")
+        for where, paragraph in _paragraphs(letter):
+            runs = _runs(paragraph)
+            builder.add("".join(r.text for r in runs), where, _writer(runs))
+        labelled = _labelled(letter)
+    except IngestError:
+        raise
+    except PackageNotFoundError:
+        raise IngestError("not a readable DOCX (no Word document in the package)") from None
+    except KeyError:
+        raise IngestError("not a readable DOCX (a part the package refers to is missing)") from None
+    except (PythonDocxError, *DAMAGED) as exc:
         raise IngestError(f"not a readable DOCX ({type(exc).__name__})") from None
-    builder = TextBuilder()
-    builder.begin_entry("letter")
-    for where, paragraph in _paragraphs(letter):
-        runs = _runs(paragraph)
-        builder.add("".join(r.text for r in runs), where, _writer(runs))
     document = Document(path="", sha256="", text="", format="docx")
     builder.fill(document)
     # Letters label the patient in a table ("Name | Ryan CALLOWAY") as often as in
     # a line ("Re: ..."): read the demographics with each row as "label: value".
-    document.patient, document.authors = read_demographics(_labelled(letter))
+    document.patient, document.authors = read_demographics(labelled)
     return Parsed(document, builder.fields, lambda: _dump(letter))
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a package before python-docx reads it: too many parts, parts that would
+    decompress too large (declared or not), damaged or encrypted members, XML with a DTD."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        infos = package.infolist()
+    except NotImplementedError:  # a zip format version this Python cannot read
+        raise IngestError("not a readable DOCX (an unsupported zip version)") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise IngestError("not a DOCX file (not a zip package)") from None
+    if "[Content_Types].xml" not in {info.filename for info in infos}:
+        raise IngestError("not a DOCX file (a zip without [Content_Types].xml)")
+    if len(infos) > MAX_PARTS:
+        raise IngestError(f"not a readable DOCX (more than {MAX_PARTS} parts)")
+    if any(info.file_size > MAX_PART_BYTES for info in infos):
+        raise IngestError(
+            f"a DOCX part is too large when decompressed (over {MAX_PART_BYTES // 1_048_576} MB)"
+        )
+    if sum(info.file_size for info in infos) > MAX_PACKAGE_BYTES:
+        raise IngestError(f"DOCX too large when decompressed (over {MAX_PACKAGE_BYTES // 1_048_576} MB)")
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise IngestError("encrypted DOCX: remove the password before scanning")
+    for info in infos:  # every member, so python-docx meets no damaged one after this
+        try:
+            with package.open(info) as member:
+                content = member.read(MAX_PART_BYTES + 1)  # a declared size can lie
+        except NotImplementedError:
+            raise IngestError("not a readable DOCX (a part uses an unsupported compression method)") from None
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, EOFError, OSError, ValueError):
+            raise IngestError("not a readable DOCX (a damaged zip member)") from None
+        if len(content) > MAX_PART_BYTES:
+            raise IngestError(
+                f"a DOCX part is too large when decompressed (over {MAX_PART_BYTES // 1_048_576} MB)"
+            )
+        if info.filename.lower().endswith((".xml", ".rels")) and declares_dtd(content):
+            raise IngestError(DTD_REFUSED)
+
+
+def _refuse_dtds(letter: Any) -> None:
+    """The same refusal for a part python-docx parsed under a name not ending .xml."""
+    for part in letter.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None and element.getroottree().docinfo.doctype:
+            raise IngestError(DTD_REFUSED)
 
 
 def _paragraphs(letter: Any) -> Iterator[tuple[str, Any]]:

@@ -10,6 +10,7 @@ every code's `displayName`. The patient is known by the NHS number in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -32,13 +33,39 @@ def parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
 
 
+DTD_REFUSED = "XML with a document type declaration (DTD) is refused: entities could hide text from the scan"
+# libxml2's error names (ERR_TAG_NAME_MISMATCH), never its messages, which quote the input.
+XML_ERRORS = {
+    getattr(etree.ErrorTypes, name): name.removeprefix("ERR_").lower().replace("_", " ")
+    for name in dir(etree.ErrorTypes)
+    if name.isupper()
+}
+
+
 def parse_xml(data: bytes) -> etree._ElementTree:
+    """A record's XML, or an IngestError that gives only where and what kind of problem.
+
+    A DTD is refused whatever it declares: an entity could carry a third party's name
+    past the scan (it is not in the text the scan reads) and every XML reader would
+    expand it back into the released copy.
+    """
     try:
-        return etree.ElementTree(etree.fromstring(data, parser()))
+        tree = etree.ElementTree(etree.fromstring(data, parser()))
     except etree.XMLSyntaxError as exc:
+        if declares_dtd(data):
+            raise IngestError(DTD_REFUSED) from None
         line, column = exc.position if exc.position else (0, 0)
-        message = str(exc.msg).split(" (line")[0] if exc.msg else "syntax error"
-        raise IngestError(f"not well-formed XML at line {line} column {column}: {message}") from None
+        reason = XML_ERRORS.get(exc.code, "syntax error")
+        raise IngestError(f"not well-formed XML at line {line} column {column} ({reason})") from None
+    except (ValueError, LookupError) as exc:  # lxml's own checks, e.g. an unknown encoding
+        raise IngestError(f"not readable XML ({type(exc).__name__})") from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None or tree.docinfo.system_url:
+        raise IngestError(DTD_REFUSED)
+    return tree
+
+
+def declares_dtd(data: bytes) -> bool:
+    return any("<!DOCTYPE".encode(encoding) in data for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def _local(element: Any) -> str:
@@ -51,7 +78,7 @@ def read(data: bytes, options: object = None) -> Parsed:
     root = tree.getroot()
     if _local(root) not in INTERACTIONS:
         raise IngestError(
-            f"not a GP2GP EHR extract (root element {_local(root)!r}; expected RCMR_IN030000UK06 or UK07)"
+            "not a GP2GP EHR extract (the root element is not RCMR_IN030000UK06, UK07 or EhrExtract)"
         )
     extract = root if _local(root) == "EhrExtract" else _first(root, "EhrExtract")
     if extract is None:
@@ -66,11 +93,12 @@ def read(data: bytes, options: object = None) -> Parsed:
     agents = _agents(extract)
     document.authors = sorted({name for name in agents.values() if name})
     unreadable: list[tuple[str | None, str]] = []
+    path = _path_finder()
     for number, composition in enumerate(_all(extract, "ehrComposition"), start=1):
         comp_id = _first(composition, "id")
         entry_id = f"ehrComposition/{comp_id.get('root') if comp_id is not None else number}"
         builder.begin_entry(entry_id, _date(composition), _author(composition, agents))
-        _composition(composition, builder, unreadable)
+        _composition(composition, builder, unreadable, path)
         if any(c.get("code") in CONFIDENTIAL for c in _all(composition, "confidentialityCode")):
             document.withheld_entries.append(entry_id)
     builder.fill(document)
@@ -83,7 +111,12 @@ def _dump(tree: etree._ElementTree, original: bytes) -> bytes:
     return etree.tostring(tree, xml_declaration=declaration, encoding="UTF-8")
 
 
-def _composition(composition: Any, builder: TextBuilder, unreadable: list[tuple[str | None, str]]) -> None:
+def _composition(
+    composition: Any,
+    builder: TextBuilder,
+    unreadable: list[tuple[str | None, str]],
+    path: Callable[[Any], str],
+) -> None:
     # Who wrote it and where it happened are not the record's text ("Healthcare related organisation").
     # (The set holds the elements themselves: lxml proxies can reuse a freed id().)
     skip = {e for holder in composition.iter() if _local(holder) in NOT_TEXT for e in holder.iter()}
@@ -92,7 +125,7 @@ def _composition(composition: Any, builder: TextBuilder, unreadable: list[tuple[
             continue
         name = _local(element)
         if name == "code" or (name == "value" and element.get("displayName")):
-            where = _path(element)
+            where = path(element)
             code = element.get("code")
             system = element.get("codeSystem")
             coded = code if system == SNOMED_OID or system in READ_V2_OIDS else None
@@ -108,10 +141,17 @@ def _composition(composition: Any, builder: TextBuilder, unreadable: list[tuple[
             if coded:
                 builder.add_code(coded, where, shown)
         elif name in TEXT_ELEMENTS or (name == "value" and len(element) == 0):
+            if any((c.text or "").strip() or (c.tail or "").strip() for c in element.iterdescendants()):
+                # Text inside or after a child element, comment or instruction is not the
+                # element's text: the scan would not read it, and the released copy keeps it.
+                raise IngestError(
+                    f"a {name} element holds markup or a comment with text (line {element.sourceline}): "
+                    "its text cannot be read whole"
+                )
             parent = element.getparent()
             code = parent.get("code") if parent is not None and _local(parent) == "code" else None
             if element.text:
-                builder.add(element.text, _path(element), _text(element), code)
+                builder.add(element.text, path(element), _text(element), code)
         elif name == "referredToExternalDocument":
             unreadable.append(
                 (builder.current_entry, "the entry refers to an attachment stored outside this extract: "
@@ -178,20 +218,38 @@ def _all(element: Any, name: str) -> list[Any]:
     return [e for e in element.iter() if _local(e) == name]
 
 
-def _path(element: Any) -> str:
-    """/RCMR_IN030000UK06/.../ehrComposition[3]/component[2]/NarrativeStatement/text, without namespaces."""
-    steps = []
-    node = element
-    while node is not None:
+def _path_finder() -> Callable[[Any], str]:
+    """path(element): /RCMR_IN030000UK06/.../ehrComposition[3]/component[2]/NarrativeStatement/text,
+    without namespaces. Each parent's children are numbered once, so an extract with
+    thousands of siblings is not read in quadratic time."""
+    steps: dict[Any, dict[Any, str]] = {}  # parent -> child -> its step
+
+    def step(node: Any) -> str:
         parent = node.getparent()
-        name = _local(node)
-        if parent is not None:
-            same = [c for c in parent if _local(c) == name]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
-        steps.append(name)
-        node = parent
-    return "/" + "/".join(reversed(steps))
+        if parent is None:
+            return _local(node)
+        if parent not in steps:
+            counts: dict[str, int] = {}
+            for child in parent:
+                counts[_local(child)] = counts.get(_local(child), 0) + 1
+            seen: dict[str, int] = {}
+            numbered = {}
+            for child in parent:
+                name = _local(child)
+                seen[name] = seen.get(name, 0) + 1
+                numbered[child] = f"{name}[{seen[name]}]" if counts[name] > 1 else name
+            steps[parent] = numbered
+        return steps[parent][node]
+
+    def path(element: Any) -> str:
+        names = []
+        node = element
+        while node is not None:
+            names.append(step(node))
+            node = node.getparent()
+        return "/" + "/".join(reversed(names))
+
+    return path
 
 
 def texts(data: bytes) -> str:
