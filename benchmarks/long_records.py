@@ -13,7 +13,8 @@ before the clock starts. Time per word should stay flat as the record grows, and
 memory should stay under the 700 MB a worker may use.
 
 `--extreme` adds the hostile shapes of the same size class: 200,000 short lines, a
-20 MB single line and a 1,000,000-row CSV journal (from tests/hostile.py when present).
+20 MB single line and a 1,000,000-row CSV journal (built by tests/hostile.py), and a
+5,000-page PDF of letters.
 Results go to benchmarks/results/long_records.json.
 """
 
@@ -113,13 +114,29 @@ def child(path: Path) -> dict[str, float]:
 
 
 def extreme(folder: Path) -> list[tuple[str, Path]]:
-    """The hostile shapes from tests/hostile.py, when that module has them."""
+    """The hostile shapes from tests/hostile.py, and a 5,000-page letter PDF."""
     sys.path.insert(0, str(ROOT))
-    try:
-        from tests.hostile import big_cases  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return [(case.name, folder / case.filename) for case in big_cases(folder)]
+    from tests.hostile import big_cases
+
+    cases = [(case.name, folder / case.filename) for case in big_cases(folder)]
+    return [*cases, ("big-pdf-5000-pages", long_pdf(folder / "letters-5000-pages.pdf", 5_000))]
+
+
+def long_pdf(path: Path, pages: int) -> Path:
+    """A scanned-in bundle of clinic letters: text pages, one letter per page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _, texts = bodies()
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for page in range(pages):
+        pdf.setFont("Helvetica", 9)
+        for row in range(40):
+            pdf.drawString(40, 800 - row * 19, lines[(page * 40 + row) % len(lines)][:110])
+        pdf.showPage()
+    pdf.save()
+    return path
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from redactor.apply.leaks import check_text, secrets_for
 from redactor.apply.plan import marker_pattern
 from redactor.cli import app
 from redactor.decide import decide_document
-from redactor.formats import fhir, gp2gp
+from redactor.formats import csv_journal, fhir, gp2gp
 from redactor.ingest import IngestError, InputFile, load_document, read_structured
 from redactor.model import Action, Category, Document
 
@@ -588,3 +588,18 @@ def test_an_attached_pdf_with_nothing_to_redact_still_goes_out_inert(detector, p
     )
     pdf_out = base64.b64decode(attached["content"][0]["attachment"]["data"])
     assert pdf_out.startswith(b"%PDF") and b"/OpenAction" not in pdf_out and b"app.alert" not in pdf_out
+
+
+def test_the_scans_lean_csv_read_lays_out_the_same_document_as_apply_reads():
+    for path in sorted((FIXTURES / "records").glob("*.csv")):
+        mapping = path.with_suffix(".map.yml")
+        options = csv_journal.load_mapping(mapping) if mapping.is_file() else None
+        data = path.read_bytes()
+        full, lean = csv_journal.read(data, options).document, csv_journal.read_document(data, options)
+        assert lean.text == full.text and lean.segments == full.segments and lean.entries == full.entries
+        assert (lean.patient, lean.authors, lean.coded, lean.third_parties) == (
+            full.patient,
+            full.authors,
+            full.coded,
+            full.third_parties,
+        )

@@ -194,23 +194,29 @@ class Detector:
         memory, and back by a second look at each earlier window for the names only a
         later one judged."""
         memory = NameMemory()
-        read: deque[tuple[int, Document, str, set[str]]] = deque()
+        # What the second look needs of each window: where it is, its truecased view
+        # where that differs from the text, its findings, and the names known by then.
+        # Not the window's own document, whose copied fields would add up to the whole.
+        read: deque[tuple[int, int, str | None, list[Finding], set[str]]] = deque()
         for start, end in windows(document.text, [e.start for e in document.entries]):
             part = _window(document, start, end)
             (view,) = self._detect([part], batch_size, memory)
-            read.append((start, part, view, set(memory.registry)))
+            read.append((start, end, None if view == part.text else view, part.findings, set(memory.registry)))
         findings: list[Finding] = []
         while read:  # each window let go once its findings are shifted into the whole
-            offset, part, view, known = read.popleft()
+            start, end, view, found, known = read.popleft()
+            text = document.text[start:end]
             later = [
-                f.with_(text=part.text[f.start : f.end])
-                for f in self.people.later_mentions(view, part.findings, memory, known, part.patient)
+                f.with_(text=text[f.start : f.end])
+                for f in self.people.later_mentions(view or text, found, memory, known, document.patient)
             ]
-            if part.segments:
-                later = [f for f in later if (s := part.segment_of(f.start)) is None or s.kind == "text"]
+            if document.segments:
+                later = [
+                    f for f in later if (s := document.segment_of(start + f.start)) is None or s.kind == "text"
+                ]
             if later:
-                part.findings = resolve(part.findings + later, part.text)
-            findings += [_shifted(f, offset, document.text) for f in part.findings]
+                found = resolve(found + later, text)
+            findings += [_shifted(f, start, document.text) for f in found]
         document.findings = sorted(findings + _unreadable(document, pages_only=True), key=_position)
 
     def _detect(
@@ -693,10 +699,15 @@ def _window(document: Document, start: int, end: int) -> Document:
     learned about the whole (patient, authors, third parties) plus the entries,
     fields and coded items inside it, clipped and shifted. Pages stay with the whole."""
 
-    def inside(items: list[Any]) -> list[Any]:
+    def inside(items: list[Any], ordered: bool = True) -> list[Any]:
+        # Entries and fields are in text order: bisection finds the window's own, so a
+        # record of a million fields is not walked once per window. Nothing ends past
+        # the next item's start, so the first that ends inside is one before.
+        first = max(0, bisect_right(items, start, key=lambda item: item.start) - 1) if ordered else 0
+        last = bisect_right(items, end, key=lambda item: item.start) if ordered else len(items)
         return [
             replace(item, start=max(item.start, start) - start, end=min(item.end, end) - start)
-            for item in items
+            for item in items[first:last]
             if item.start < end and item.end > start
         ]
 
@@ -709,7 +720,7 @@ def _window(document: Document, start: int, end: int) -> Document:
         authors=document.authors,
         format=document.format,
         segments=inside(document.segments),
-        coded=inside(document.coded),
+        coded=inside(document.coded, ordered=False),
         third_parties=document.third_parties,
         unreadable_spans=[
             (max(s, start) - start, min(e, end) - start, why)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,34 +85,63 @@ def columns(header: list[str], options: CsvOptions | None) -> dict[str, int]:
 
 
 def read(data: bytes, options: object = None) -> Parsed:
-    raw = decode_text(data).removeprefix("\ufeff")
-    delimiter = _delimiter(raw)
+    """The journal as a document, plus what apply needs to write each cell back."""
+    raw, delimiter = _decoded(data)
     rows = _rows(raw, delimiter)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise IngestError("no header row (the first line is blank)" if rows else "file is empty")
     header, body = rows[0], rows[1:]
+    document, builder = _layout(header, body, options, writable=True)
+    newline = "\r\n" if "\r\n" in raw[:65536] else "\n"
+    return Parsed(document, builder.fields, lambda: _dump([header, *body], delimiter, newline, data))
+
+
+def read_document(data: bytes, options: object = None) -> Document:
+    """The document alone, as a scan needs it: rows are read one at a time and nothing
+    is kept for writing back, so a journal of a million rows costs its text and the
+    places of its fields, not every cell twice over."""
+    raw, delimiter = _decoded(data)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise IngestError("no header row (the first line is blank)" if header is not None else "file is empty")
+        return _layout(header, reader, options, writable=False)[0]
+    except csv.Error as exc:
+        raise IngestError(f"not valid CSV: {exc}") from None
+
+
+def _decoded(data: bytes) -> tuple[str, str]:
+    raw = decode_text(data).removeprefix("\ufeff")
+    return raw, _delimiter(raw)
+
+
+def _layout(
+    header: list[str], body: Iterable[list[str]], options: object, writable: bool
+) -> tuple[Document, TextBuilder]:
+    """Lay the rows out as one text in a single pass; with `writable`, each cell keeps a
+    writer that puts its redacted text back into its row."""
     roles = columns(header, options if isinstance(options, CsvOptions) else None)
     width = len(header)
-    for number, row in enumerate(body, start=2):
-        if row and len(row) != width:
-            raise IngestError(f"row {number} has {len(row)} cells; the header has {width}")
     document = Document(path="", sha256="", text="", format="csv")
-    document.patient = _patient(body, roles)
-    if "clinician" in roles:
-        document.authors = sorted(
-            {row[roles["clinician"]].strip() for row in body if row and row[roles["clinician"]].strip()}
-        )
+    authors: set[str] = set()
     builder = TextBuilder()
     previous = None
     for number, row in enumerate(body, start=2):
         if not row:
             continue
+        if len(row) != width:
+            raise IngestError(f"row {number} has {len(row)} cells; the header has {width}")
+        if previous is None:
+            document.patient = _patient(row, roles)
         key = _entry_key(row, roles)
         if key != previous:
             date = row[roles["date"]].strip() if "date" in roles else None
             clinician = row[roles["clinician"]].strip() if "clinician" in roles else None
             builder.begin_entry(f"row {number}", _iso(date) if date else None, clinician or None)
             previous = key
+        if "clinician" in roles and (who := row[roles["clinician"]].strip()):
+            authors.add(who)
         code = row[roles["code"]].strip() if "code" in roles else None
         shown = None
         for role in ("term", "text"):
@@ -120,7 +150,7 @@ def read(data: bytes, options: object = None) -> Parsed:
                 segment = builder.add(
                     row[column],
                     f"row {number} column {header[column]!r}",
-                    _cell(row, column),
+                    _cell(row, column) if writable else None,
                     code or None,
                     kind="term" if role == "term" else "text",
                 )
@@ -131,14 +161,17 @@ def read(data: bytes, options: object = None) -> Parsed:
             if role in roles:
                 column = roles[role]
                 builder.add(
-                    row[column], f"row {number} column {header[column]!r}", _cell(row, column), kind=kind
+                    row[column],
+                    f"row {number} column {header[column]!r}",
+                    _cell(row, column) if writable else None,
+                    kind=kind,
                 )
                 name = re.sub(r"\(.*?\)", "", row[column]).strip()  # "Ann Lee (daughter)"
                 if role == "next_of_kin" and name and name not in document.third_parties:
                     document.third_parties.append(name)
+    document.authors = sorted(authors)
     builder.fill(document)
-    newline = "\r\n" if "\r\n" in raw[:65536] else "\n"
-    return Parsed(document, builder.fields, lambda: _dump([header, *body], delimiter, newline, data))
+    return document, builder
 
 
 def _delimiter(raw: str) -> str:
@@ -179,16 +212,16 @@ def _entry_key(row: list[str], roles: dict[str, int]) -> tuple[str, ...]:
     return tuple(row[roles[r]].strip() for r in ("date", "clinician") if r in roles)
 
 
+@lru_cache(maxsize=4096)
 def _iso(value: str) -> str:
+    """A cell's date as ISO; cached, so a journal's many rows of one day share one string."""
     if re.match(r"\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     return parse_date(value) or value
 
 
-def _patient(body: list[list[str]], roles: dict[str, int]) -> Patient:
-    first = next((row for row in body if row), None)
-    if first is None:
-        return Patient()
+def _patient(first: list[str], roles: dict[str, int]) -> Patient:
+    """Who the journal belongs to, from its first row."""
     nhs = re.sub(r"\D", "", first[roles["patient_nhs_number"]]) if "patient_nhs_number" in roles else ""
     name = first[roles["patient_name"]] if "patient_name" in roles else ""
     forenames, surname = split_name(name)  # "SURNAME, Forename" or "Mr Forename Surname"

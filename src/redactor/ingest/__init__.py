@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ..formats import Parsed
 from ..model import Document
@@ -161,7 +162,7 @@ def load_document(source: InputFile, options: object = None) -> Document:
         raise IngestError(f"cannot read file ({exc.strerror or type(exc).__name__})") from None
     digest = hashlib.sha256(data).hexdigest()
     if kind == "structured":
-        document = read_record(source.path, data, options).document
+        document = _scanned_record(source.path, data, options)
         document.path, document.sha256 = source.shown_as, digest
         _record_status(document)
         return document
@@ -204,6 +205,19 @@ def read_record(path: Path, data: bytes, options: object = None) -> Parsed:
 
 
 def read_structured(suffix: str, data: bytes, options: object = None) -> Parsed:
+    return _format(suffix, data).read(data, options)  # type: ignore[no-any-return]
+
+
+def _scanned_record(path: Path, data: bytes, options: object = None) -> Document:
+    """A structured file as the scan reads it: the document alone. A format that can
+    read without keeping what apply needs to write back (`read_document`) does so."""
+    module = _format(path.suffix, data)
+    options = options or csv_sidecar(path)
+    lean = getattr(module, "read_document", None)
+    return lean(data, options) if lean else module.read(data, options).document  # type: ignore[no-any-return]
+
+
+def _format(suffix: str, data: bytes) -> ModuleType:
     from ..formats import module_for
 
     module = module_for(suffix)
@@ -211,7 +225,7 @@ def read_structured(suffix: str, data: bytes, options: object = None) -> Parsed:
         raise IngestError(f"unsupported file type '{suffix}'")
     if not data.strip():
         raise IngestError("file is empty")
-    return module.read(data, options)  # type: ignore[no-any-return]
+    return module
 
 
 def _record_status(document: Document) -> None:

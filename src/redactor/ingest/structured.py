@@ -17,11 +17,13 @@ from ..model import CodedItem, Document, Entry, Segment
 
 FIELD_SEPARATOR = "\n"
 ENTRY_SEPARATOR = "\n\n"
+JOIN_EVERY = 4096
 
 
 @dataclass
 class TextBuilder:
-    parts: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # the latest pieces of text
+    chunks: list[str] = field(default_factory=list)  # earlier pieces, joined a few thousand at a time
     length: int = 0
     segments: list[Segment] = field(default_factory=list)
     fields: list[Field] = field(default_factory=list)
@@ -50,11 +52,12 @@ class TextBuilder:
         self,
         value: str,
         where: str,
-        write: Callable[[list[Replacement]], None],
+        write: Callable[[list[Replacement]], None] | None,
         code: str | None = None,
         kind: str = "text",
     ) -> Segment | None:
-        """Add one field's text; blank fields are passed over."""
+        """Add one field's text; blank fields are passed over. Without `write` (a read
+        for the scan alone) no writer is kept."""
         if not value.strip():
             return None
         if self.segments:
@@ -64,7 +67,8 @@ class TextBuilder:
         self._append(value)
         segment = Segment(start, self.length, where, self.current_entry, code, kind)
         self.segments.append(segment)
-        self.fields.append(Field(write))
+        if write is not None:
+            self.fields.append(Field(write))
         return segment
 
     def add_code(self, code: str, where: str, shown_by: Segment | None) -> None:
@@ -75,10 +79,13 @@ class TextBuilder:
     def _append(self, text: str) -> None:
         self.parts.append(text)
         self.length += len(text)
+        if len(self.parts) >= JOIN_EVERY:  # let each field's own string go as the text grows
+            self.chunks.append("".join(self.parts))
+            self.parts = []
 
     def fill(self, document: Document) -> None:
         self.end_entry()
-        document.text = "".join(self.parts)
+        document.text = "".join([*self.chunks, *self.parts])
         document.segments = self.segments
         document.entries = self.entries
         # A code with no text of its own is shown by its entry's first field.
