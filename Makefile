@@ -13,7 +13,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/redactor eval out/demo-report.json fixtures/gold
 
 test: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests benchmarks fixtures recipes
+	$(VENV)/bin/ruff check src tests benchmarks fixtures recipes fuzz
 	$(PY) -m pytest
 
 .PHONY: demo test

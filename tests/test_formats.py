@@ -8,6 +8,7 @@ and apply's same-format copies.
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 import re
@@ -603,3 +604,17 @@ def test_the_scans_lean_csv_read_lays_out_the_same_document_as_apply_reads():
             full.coded,
             full.third_parties,
         )
+
+
+def test_a_released_csv_journal_never_carries_a_live_formula(detector, policy, tmp_path):
+    source = tmp_path / "in" / "journal.csv"
+    source.parent.mkdir()
+    source.write_text(
+        "Date,Clinician,Text\n"
+        '01/05/2024,Dr Patel,"=HYPERLINK(""http://example.invalid"",""results"")"\n'
+        "02/05/2024,Dr Patel,-3\n"
+        "03/05/2024,Dr Patel,BP 120/80.\n"
+    )
+    _, output = apply_one(detector, policy, source, tmp_path)
+    cells = [row[2] for row in csv.reader(io.StringIO(output.data.decode("utf-8")))]
+    assert cells[1].startswith("'=HYPERLINK") and cells[2:] == ["-3", "BP 120/80."]

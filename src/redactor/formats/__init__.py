@@ -8,6 +8,7 @@ could recover from an output, for the leak check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -51,3 +52,18 @@ def module_for(suffix: str) -> ModuleType | None:
     from . import csv_journal, docx_letter, fhir, gp2gp
 
     return {".json": fhir, ".xml": gp2gp, ".csv": csv_journal, ".docx": docx_letter}.get(suffix.lower())
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
+# injection): a patient named =HYPERLINK(...) must stay a name. Tab and carriage
+# return are on the list because some spreadsheets skip them before the formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def inert_cell(value: str) -> str:
+    """Text that a spreadsheet would run gets a leading quote; text that is only a
+    number ("-3") is left as it is. For every CSV redactor writes."""
+    if value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value

@@ -23,7 +23,7 @@ from ..ingest.errors import IngestError
 from ..ingest.structured import TextBuilder
 from ..ingest.text import decode_text
 from ..model import Document, Patient
-from . import Parsed, Replacement, splice
+from . import Parsed, Replacement, inert_cell, splice
 
 ROLES = ("date", "clinician", "code", "term", "text", "consultation", "patient_nhs_number", "patient_name")
 DELIMITERS = ",;\t|"
@@ -231,7 +231,7 @@ def _patient(first: list[str], roles: dict[str, int]) -> Patient:
 def _dump(rows: list[list[str]], delimiter: str, newline: str, original: bytes) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
-    writer.writerows(rows)
+    writer.writerows([inert_cell(cell) for cell in row] for row in rows)  # released to a patient's spreadsheet
     prefix = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
     return prefix + out.getvalue().encode("utf-8")
 

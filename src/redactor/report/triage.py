@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..formats import inert_cell
 from ..model import HOLDS, Category, Document, Verdict
 
 # How much a flag of each category weighs when ordering the list.
@@ -117,19 +117,8 @@ def print_triage(console: Console, rows: list[Row]) -> None:
     console.print(table)
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
-# injection): a patient named =HYPERLINK(...) must stay a name. Tab and carriage
-# return are on the list because some spreadsheets skip them before the formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
 def _cell(value: object) -> object:
-    """Text that a spreadsheet would run gets a leading quote; numbers, and text that is
-    only a number ("-3"), are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return inert_cell(value) if isinstance(value, str) else value
 
 
 def triage_csv(rows: list[Row]) -> str:
