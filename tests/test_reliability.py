@@ -212,3 +212,18 @@ def test_a_long_record_is_read_in_windows_with_names_carried_both_ways(tmp_path,
     ]
     mentions = [start for start, word in names if word.lower() == "quenby"]
     assert len(mentions) == 3, names
+
+
+def test_a_damaged_cache_entry_is_analysed_afresh(records, tmp_path):
+    cache = tmp_path / "cache"
+    args = ["scan", str(records), "--cache", str(cache), "--workers", "1", "-q"]
+    first = runner.invoke(app, args)
+    for entry in cache.rglob("*.json"):
+        data = json.loads(entry.read_text())
+        for finding in data["findings"]:
+            finding["start"] = "here"  # the wrong type, as a damaged disk or an old version might leave
+        entry.write_text(json.dumps(data))
+    report = tmp_path / "r.json"
+    again = runner.invoke(app, [*args, "--json", str(report)])
+    assert again.exit_code == first.exit_code == 1, again.exception
+    assert len(json.loads(report.read_text())["documents"]) == 2

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .decide.verdicts import set_verdicts
 from .detect.resources import models_dir
-from .ingest import IngestError, InputFile
+from .ingest import InputFile
 from .model import Action, Category, Document, Finding
 from .report.json_report import write_atomic
 
@@ -94,7 +94,7 @@ class FindingsCache:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))["findings"]
             document = job.load(source)
-        except (OSError, ValueError, KeyError, IngestError):
+        except Exception:  # an unusable entry, or a file the reader now refuses: analysed afresh
             return None
         try:
             document.findings = [
@@ -114,7 +114,7 @@ class FindingsCache:
                 )
                 for f in stored
             ]
-        except (KeyError, ValueError):
+        except Exception:  # a damaged entry (wrong types, bad spans): analysed afresh
             return None
         set_verdicts(document)
         return document

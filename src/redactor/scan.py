@@ -204,11 +204,15 @@ def scan(
             result.reused += 1
             try:
                 duplicate = job.load(copy)
+                duplicate.findings = list(document.findings)
+                decide_document(duplicate, policy)
             except IngestError as exc:  # changed since it was hashed
                 finish(copy, None, str(exc))
                 continue
-            duplicate.findings = list(document.findings)
-            decide_document(duplicate, policy)
+            except Exception as exc:
+                failed = _unexpected(copy, "could not read this file", exc)
+                finish(copy, None, failed.error, failed.trace)
+                continue
             finish(copy, duplicate, None)
 
     chunks = [pending[i : i + CHUNK_FILES] for i in range(0, len(pending), CHUNK_FILES)]
