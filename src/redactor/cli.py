@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +30,7 @@ from .decide.decisions import (
     load_key,
 )
 from .detect.resources import ModelDataError
-from .ingest import find_inputs
+from .ingest import InputFile, find_inputs
 from .ingest.demographics import parse_date, split_name
 from .model import HOLDS, Action, Document, Patient
 from .report.json_report import write_atomic
@@ -83,6 +84,17 @@ def _common_root(paths: list[str]) -> Path:
         os.path.abspath(arg) if Path(arg).is_dir() else os.path.dirname(os.path.abspath(arg)) for arg in paths
     ]
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _and_then(
+    advance: Callable[[InputFile, str | None, Document | None], None], use: Callable[[Document], None]
+) -> Callable[[InputFile, str | None, Document | None], None]:
+    def done(source: InputFile, error: str | None, document: Document | None) -> None:
+        advance(source, error, document)
+        if document is not None:
+            use(document)
+
+    return done
 
 
 def _write(path: Path, content: str) -> None:
@@ -206,8 +218,13 @@ def _scan_paths(
     scheduler: str | None = None,
     csv_map: Path | None = None,
     patients: Path | None = None,
+    on_document: Callable[[Document], None] | None = None,
 ) -> _Scanned:
-    """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors."""
+    """Scan with progress on stderr, applying recorded decisions; exits 2 on usage errors.
+
+    With `on_document`, each judged document goes to it as it is finished and is not
+    kept, so a command that needs only a summary of each runs over a whole practice
+    in flat memory."""
     from .formats.csv_journal import load_mapping
     from .ingest.patients import load_patient_list
 
@@ -264,8 +281,9 @@ def _scan_paths(
             detector,
             chosen_policy,
             override,
-            on_file_done=progress.advance,
+            on_file_done=progress.advance if on_document is None else _and_then(progress.advance, on_document),
             reviewed=lambda document: apply_decisions(document, decisions, key),
+            keep_documents=on_document is None,
             workers=workers,
             cache=cache,
             staff=staff_names,
@@ -400,6 +418,12 @@ def check(
     """Gate for scripts: exit 1 while any finding at or above --fail-on is undecided,
     exit 2 while any file could not be checked."""
     _refuse_over_inputs(output, paths, "--output")
+    levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
+    checked: dict[str, int] = {}  # each document's undecided count, kept instead of the document
+
+    def count(document: Document) -> None:
+        checked[document.path] = sum(1 for f in document.findings if f.action in levels and f.decision is None)
+
     scanned = _scan_paths(
         paths,
         policy,
@@ -412,13 +436,9 @@ def check(
         no_cache=no_cache,
         csv_map=csv_map,
         patients=patients,
+        on_document=count,
     )
-    levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
-    pending = {
-        doc.path: sum(1 for f in doc.findings if f.action in levels and f.decision is None)
-        for doc in scanned.documents
-    }
-    pending = {path: count for path, count in pending.items() if count}
+    pending = {path: n for path, n in sorted(checked.items()) if n}  # in a stable order, whatever finished first
     if output_format is OutputFormat.json:
         body = json.dumps(
             {
@@ -440,7 +460,7 @@ def check(
     err = _console(stderr=True)
     _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     err.print(
-        f"{len(scanned.documents)} document(s) checked; {len(pending)} with undecided findings "
+        f"{len(checked)} document(s) checked; {len(pending)} with undecided findings "
         f"({sum(pending.values())} in all)"
     )
     if scanned.errors or not scanned.complete:
