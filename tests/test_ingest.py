@@ -54,7 +54,7 @@ def test_pdf_pages_and_scanned_page(tmp_path):
     path = tmp_path / "letter.pdf"
     path.write_bytes(_pdf(["Page one text", None, "Page three text"]))
     doc = _load(path)
-    assert doc.pages == 3
+    assert doc.pages == 3 and doc.format == "pdf"  # reported as read, not as "text"
     assert doc.unreadable_pages == [2]
     assert doc.text[doc.page_starts[2] :].startswith("Page three")
     assert doc.page_of(doc.text.index("three")) == 3

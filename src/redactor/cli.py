@@ -307,7 +307,7 @@ def _scan_paths(
 
 @app.command()
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf, .json, .xml, .csv, .docx).")],
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report (schema 1) here.")
     ] = None,
@@ -393,7 +393,7 @@ class OutputFormat(StrEnum):
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf).")],
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of exports (.txt, .pdf, .json, .xml, .csv, .docx).")],
     decisions: DecisionsOpt = None,
     key_file: KeyOpt = None,
     fail_on: Annotated[

@@ -175,6 +175,7 @@ def load_document(source: InputFile, options: object = None) -> Document:
             pages=len(pdf.page_starts),
             page_starts=pdf.page_starts,
             unreadable_pages=pdf.unreadable_pages,
+            format="pdf",
         )
     else:
         document = Document(path=source.shown_as, sha256=digest, text=decode_text(data))
