@@ -227,3 +227,22 @@ def test_a_damaged_cache_entry_is_analysed_afresh(records, tmp_path):
     again = runner.invoke(app, [*args, "--json", str(report)])
     assert again.exit_code == first.exit_code == 1, again.exception
     assert len(json.loads(report.read_text())["documents"]) == 2
+
+
+def test_the_streamed_report_is_the_kept_one_in_input_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("redactor.scan.CHUNK_FILES", 1)  # files finish in any order
+    folder = tmp_path / "in"
+    folder.mkdir()
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "records"
+    for source in sorted(fixtures.glob("emis_*.txt"))[:4] + sorted(fixtures.glob("csv_0*.csv"))[:2]:
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "bad.txt").write_bytes(b"\x00binary")
+    streamed, kept = tmp_path / "streamed.json", tmp_path / "kept.json"
+    common = ["--no-cache", "-q", "--workers", "2"]
+    first = runner.invoke(app, ["scan", str(folder), "--json", str(streamed), *common])
+    # With --html every document is kept for the HTML summary, and the JSON written after.
+    second = runner.invoke(app, ["scan", str(folder), "--json", str(kept), "--html", str(tmp_path / "r.html"), *common])
+    assert first.exit_code == second.exit_code == 2
+    assert streamed.read_text() == kept.read_text()
+    paths = [d["path"] for d in json.loads(streamed.read_text())["documents"]]
+    assert paths == sorted(paths) and len(paths) == 6

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -32,7 +33,7 @@ from .decide.decisions import (
 from .detect.resources import ModelDataError
 from .ingest import InputFile, find_inputs
 from .ingest.demographics import parse_date, split_name
-from .model import HOLDS, Action, Document, Patient
+from .model import Action, Document, Patient
 from .report.json_report import write_atomic
 from .report.progress import ScanProgress
 
@@ -86,15 +87,38 @@ def _common_root(paths: list[str]) -> Path:
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
-def _and_then(
-    advance: Callable[[InputFile, str | None, Document | None], None], use: Callable[[Document], None]
-) -> Callable[[InputFile, str | None, Document | None], None]:
-    def done(source: InputFile, error: str | None, document: Document | None) -> None:
-        advance(source, error, document)
-        if document is not None:
-            use(document)
+class _InOrder:
+    """Hands each finished document on in the order of the inputs, whatever order the
+    workers finish them in (a report must not depend on their number), holding only
+    those that finish early; the progress display hears of every file at once."""
 
-    return done
+    def __init__(
+        self,
+        inputs: list[InputFile],
+        advance: Callable[[InputFile, str | None, Document | None], None],
+        use: Callable[[Document], None],
+    ) -> None:
+        self.place = {source.shown_as: number for number, source in enumerate(inputs)}
+        self.advance, self.use = advance, use
+        self.waiting: dict[int, Document | None] = {}
+        self.next = 0
+
+    def __call__(self, source: InputFile, error: str | None, document: Document | None) -> None:
+        self.advance(source, error, document)
+        self.waiting[self.place[source.shown_as]] = document
+        while self.next in self.waiting:
+            self._hand_on(self.next)
+
+    def flush(self) -> None:
+        """After an interrupted run: what did finish, still in order."""
+        for number in sorted(self.waiting):
+            self._hand_on(number)
+
+    def _hand_on(self, number: int) -> None:
+        document = self.waiting.pop(number)
+        self.next = number + 1
+        if document is not None:
+            self.use(document)
 
 
 def _write(path: Path, content: str) -> None:
@@ -276,12 +300,13 @@ def _scan_paths(
     except ModelDataError as exc:
         raise _fail(f"models: {exc}") from None
     with ScanProgress(_console(stderr=True), len(inputs), quiet) as progress:
+        in_order = _InOrder(inputs, progress.advance, on_document) if on_document else None
         result = run_scan(
             inputs,
             detector,
             chosen_policy,
             override,
-            on_file_done=progress.advance if on_document is None else _and_then(progress.advance, on_document),
+            on_file_done=in_order or progress.advance,
             reviewed=lambda document: apply_decisions(document, decisions, key),
             keep_documents=on_document is None,
             workers=workers,
@@ -291,6 +316,8 @@ def _scan_paths(
             csv_map=mapping,
             patients=patient_list,
         )
+    if in_order is not None:
+        in_order.flush()
     if not result.complete:
         _console(stderr=True).print("[yellow]interrupted:[/] the report covers the files finished so far")
     return _Scanned(
@@ -341,44 +368,67 @@ def scan(
     _refuse_over_inputs(json_out, paths, "--json")
     _refuse_over_inputs(html_out, paths, "--html")
     override = _patient_override(patient_name, patient_dob, patient_nhs, patient_address)
-    scanned = _scan_paths(
-        paths,
-        policy,
-        staff,
-        decisions,
-        key_file,
-        override,
-        quiet,
-        workers,
-        cache,
-        no_cache,
-        csv_map=csv_map,
-        patients=patients,
-    )
 
     from .report.html_report import write_html_report
-    from .report.json_report import build_report, write_json_report
-    from .report.terminal import print_summary
+    from .report.json_report import ReportWriter, build_report, write_json_report
+    from .report.terminal import Summary
 
-    try:
-        if json_out is not None:
-            write_json_report(
-                json_out, build_report(scanned.documents, scanned.errors, scanned.policy, scanned.complete)
-            )
-        if html_out is not None:
-            write_html_report(html_out, scanned.documents, scanned.errors, scanned.policy)
-    except OSError as exc:
-        raise _fail(f"cannot write report ({exc.strerror}: {exc.filename})") from None
+    # Without --html (which needs every document for its summary at the top) each
+    # document is reported as it finishes and let go: a whole practice in flat memory.
+    streaming = html_out is None
+    summary = Summary(details)
+    with ExitStack() as stack:
+        writer = None
+        if streaming and json_out is not None:
+            try:
+                policy_name = load_policy(policy).name
+                writer = stack.enter_context(ReportWriter(json_out, policy_name))
+            except PolicyError as exc:
+                raise _fail(str(exc)) from None
+            except OSError as exc:
+                raise _fail(f"cannot write report ({exc.strerror}: {exc.filename})") from None
+
+        def report(document: Document) -> None:
+            if writer is not None:
+                writer.add(document)
+            summary.add(document)
+
+        scanned = _scan_paths(
+            paths,
+            policy,
+            staff,
+            decisions,
+            key_file,
+            override,
+            quiet,
+            workers,
+            cache,
+            no_cache,
+            csv_map=csv_map,
+            patients=patients,
+            on_document=report if streaming else None,
+        )
+        try:
+            if writer is not None:
+                writer.finish(scanned.errors, scanned.complete)
+            elif json_out is not None:
+                built = build_report(scanned.documents, scanned.errors, scanned.policy, scanned.complete)
+                write_json_report(json_out, built)
+            if html_out is not None:
+                write_html_report(html_out, scanned.documents, scanned.errors, scanned.policy)
+        except OSError as exc:
+            raise _fail(f"cannot write report ({exc.strerror}: {exc.filename})") from None
+    for document in scanned.documents:  # kept only for --html
+        summary.add(document)
     if not quiet:
-        print_summary(_console(), scanned.documents, [], details)
+        summary.print(_console())
     err = _console(stderr=True)
     _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     if not scanned.complete:
         raise typer.Exit(EXIT_INTERRUPTED)
     if scanned.errors:
         raise typer.Exit(EXIT_ERROR)
-    to_act = any(f.action in HOLDS for doc in scanned.documents for f in doc.findings)
-    raise typer.Exit(EXIT_FINDINGS if to_act else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if summary.to_act_on else EXIT_CLEAN)
 
 
 class FailOn(StrEnum):

@@ -32,23 +32,7 @@ def build_report(
         "tool": {"name": "redactor", "version": __version__},
         "notice": NOTICE,
         "policy": policy,
-        "documents": (
-            {
-                "path": doc.path,
-                "sha256": doc.sha256,
-                "format": doc.format,
-                "pages": doc.pages,
-                # From the online-access codes: true = enhanced review before access,
-                # false = cleared by 1364751000000106, null = no such code.
-                "enhanced_review": doc.enhanced_review,
-                "notes": doc.record_notes,
-                "entries": [entry.to_json() for entry in doc.entries],
-                "findings": (
-                    finding.to_json() | {"source": doc.source_of(finding)} for finding in doc.findings
-                ),
-            }
-            for doc in documents
-        ),
+        "documents": (_document(doc) for doc in documents),
         "errors": [{"path": path, "error": error} for path, error in errors],
         # False when the run was interrupted: the report covers the files finished.
         "complete": complete,
@@ -106,6 +90,76 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
+
+
+def _document(doc: Document) -> dict[str, object]:
+    return {
+        "path": doc.path,
+        "sha256": doc.sha256,
+        "format": doc.format,
+        "pages": doc.pages,
+        # From the online-access codes: true = enhanced review before access,
+        # false = cleared by 1364751000000106, null = no such code.
+        "enhanced_review": doc.enhanced_review,
+        "notes": doc.record_notes,
+        "entries": [entry.to_json() for entry in doc.entries],
+        "findings": (
+            finding.to_json() | {"source": doc.source_of(finding)} for finding in doc.findings
+        ),
+    }
+
+
+class ReportWriter:
+    """The JSON report written a document at a time as the scan finishes them (the
+    same text `write_json_report` makes), into a temporary file that becomes the
+    report only when `finish` is called: a failed or killed run leaves no report."""
+
+    def __init__(self, path: Path, policy: str) -> None:
+        self.path = path
+        head = build_report([], [], policy)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(path.parent, f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        os.chmod(tmp, 0o600)  # patient data: owner only
+        self.handle.write("{")
+        for key in ("schema", "tool", "notice", "policy"):
+            self.handle.write(f"\n {json.dumps(key)}: " + "".join(_stream(head[key], 1)) + ",")
+        self.handle.write('\n "documents": [')
+        self.count = 0
+        self.failed: OSError | None = None
+
+    def add(self, document: Document) -> None:
+        if self.failed is not None:
+            return
+        try:
+            self.handle.write(("," if self.count else "") + "\n  ")
+            self.handle.writelines(_stream(_document(document), 2))
+        except OSError as exc:  # a full disk mid-scan: the scan goes on, `finish` raises it
+            self.failed = exc
+        self.count += 1
+
+    def finish(self, errors: list[tuple[str, str]], complete: bool) -> None:
+        if self.failed is not None:
+            raise self.failed
+        tail = build_report([], errors, "", complete)
+        self.handle.write("\n ]" if self.count else "]")
+        for key in ("errors", "complete"):
+            self.handle.write(f",\n {json.dumps(key)}: " + "".join(_stream(tail[key], 1)))
+        self.handle.write("\n}\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.handle.closed:  # not finished: no report rather than half of one
+            self.handle.close()
+            self.tmp.unlink(missing_ok=True)
 
 
 def write_json_report(path: Path, report: dict[str, object]) -> None:
