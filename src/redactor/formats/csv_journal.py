@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -87,7 +87,7 @@ def columns(header: list[str], options: CsvOptions | None) -> dict[str, int]:
 def read(data: bytes, options: object = None) -> Parsed:
     """The journal as a document, plus what apply needs to write each cell back."""
     raw, delimiter = _decoded(data)
-    rows = _rows(raw, delimiter)
+    rows = list(_rows(raw, delimiter))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise IngestError("no header row (the first line is blank)" if rows else "file is empty")
     header, body = rows[0], rows[1:]
@@ -101,14 +101,11 @@ def read_document(data: bytes, options: object = None) -> Document:
     is kept for writing back, so a journal of a million rows costs its text and the
     places of its fields, not every cell twice over."""
     raw, delimiter = _decoded(data)
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise IngestError("no header row (the first line is blank)" if header is not None else "file is empty")
-        return _layout(header, reader, options, writable=False)[0]
-    except csv.Error as exc:
-        raise IngestError(f"not valid CSV: {exc}") from None
+    rows = _rows(raw, delimiter)
+    header = next(rows, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise IngestError("no header row (the first line is blank)" if header is not None else "file is empty")
+    return _layout(header, rows, options, writable=False)[0]
 
 
 def _decoded(data: bytes) -> tuple[str, str]:
@@ -183,11 +180,11 @@ def _delimiter(raw: str) -> str:
         return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
 
 
-def _rows(raw: str, delimiter: str) -> list[list[str]]:
-    """Every row, or an IngestError: csv.Error messages name the problem, never a cell
-    (a NUL, an oversized field, a stray quote)."""
+def _rows(raw: str, delimiter: str) -> Iterator[list[str]]:
+    """Row after row, or an IngestError: csv.Error messages name the problem, never a
+    cell (a NUL, an oversized field, a stray quote)."""
     try:
-        return list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True))
+        yield from csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
     except csv.Error as exc:
         raise IngestError(f"not valid CSV: {exc}") from None
 

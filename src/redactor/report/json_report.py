@@ -40,28 +40,50 @@ def build_report(
 
 
 def write_atomic(path: Path, content: str | bytes | Iterable[str], tidy: bool = True) -> None:
-    """Write beside the target then rename, so a reader never sees half a file. The
+    """Write the whole of `content` to `path` through an `AtomicFile`."""
+    with AtomicFile(path, tidy) as out:
+        if isinstance(content, bytes):
+            out.handle.write(content)
+        else:
+            for piece in [content] if isinstance(content, str) else content:
+                out.write(piece)
+        out.commit()
+
+
+class AtomicFile:
+    """A file written beside its target and renamed over it by `commit`, so a reader
+    never sees half a file; left uncommitted (an error, Ctrl-C), it is removed. The
     temporary name carries this process's id: one left by a killed run (`kill -9`)
     is removed by the next write to the same place (`tidy`; the cache, which holds no
     record text and writes thousands of files, skips that look round the folder)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if tidy:
-        remove_stale(path.parent, f".{path.name}.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(content, bytes):
-                handle.write(content)
-            else:
-                for piece in [content] if isinstance(content, str) else content:
-                    handle.write(piece.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)  # patient data: owner only
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def __init__(self, path: Path, tidy: bool = True) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if tidy:
+            remove_stale(path.parent, f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        self.path, self.tmp = path, Path(tmp)
+        self.handle = os.fdopen(fd, "wb")
+        self.committed = False
+
+    def write(self, text: str) -> None:
+        self.handle.write(text.encode("utf-8"))
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.chmod(self.tmp, 0o600)  # patient data: owner only
+        os.replace(self.tmp, self.path)
+        self.committed = True
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.handle.close()
+            self.tmp.unlink(missing_ok=True)
 
 
 def remove_stale(folder: Path, prefix: str) -> None:
@@ -111,22 +133,16 @@ def _document(doc: Document) -> dict[str, object]:
 
 class ReportWriter:
     """The JSON report written a document at a time as the scan finishes them (the
-    same text `write_json_report` makes), into a temporary file that becomes the
+    same text `write_json_report` makes), into an `AtomicFile` that becomes the
     report only when `finish` is called: a failed or killed run leaves no report."""
 
     def __init__(self, path: Path, policy: str) -> None:
-        self.path = path
         head = build_report([], [], policy)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(path.parent, f".{path.name}.")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-        self.tmp = Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8")
-        os.chmod(tmp, 0o600)  # patient data: owner only
-        self.handle.write("{")
+        self.out = AtomicFile(path)
+        self.out.write("{")
         for key in ("schema", "tool", "notice", "policy"):
-            self.handle.write(f"\n {json.dumps(key)}: " + "".join(_stream(head[key], 1)) + ",")
-        self.handle.write('\n "documents": [')
+            self.out.write(f"\n {json.dumps(key)}: " + "".join(_stream(head[key], 1)) + ",")
+        self.out.write('\n "documents": [')
         self.count = 0
         self.failed: OSError | None = None
 
@@ -134,8 +150,9 @@ class ReportWriter:
         if self.failed is not None:
             return
         try:
-            self.handle.write(("," if self.count else "") + "\n  ")
-            self.handle.writelines(_stream(_document(document), 2))
+            self.out.write(("," if self.count else "") + "\n  ")
+            for piece in _stream(_document(document), 2):
+                self.out.write(piece)
         except OSError as exc:  # a full disk mid-scan: the scan goes on, `finish` raises it
             self.failed = exc
         self.count += 1
@@ -144,22 +161,17 @@ class ReportWriter:
         if self.failed is not None:
             raise self.failed
         tail = build_report([], errors, "", complete)
-        self.handle.write("\n ]" if self.count else "]")
+        self.out.write("\n ]" if self.count else "]")
         for key in ("errors", "complete"):
-            self.handle.write(f",\n {json.dumps(key)}: " + "".join(_stream(tail[key], 1)))
-        self.handle.write("\n}\n")
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        os.replace(self.tmp, self.path)
+            self.out.write(f",\n {json.dumps(key)}: " + "".join(_stream(tail[key], 1)))
+        self.out.write("\n}\n")
+        self.out.commit()
 
     def __enter__(self) -> ReportWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if not self.handle.closed:  # not finished: no report rather than half of one
-            self.handle.close()
-            self.tmp.unlink(missing_ok=True)
+        self.out.__exit__(*exc)  # not finished: no report rather than half of one
 
 
 def write_json_report(path: Path, report: dict[str, object]) -> None:

@@ -26,15 +26,6 @@ SHORT = {
 }
 
 
-def print_summary(
-    console: Console, documents: list[Document], errors: list[tuple[str, str]], details: bool = False
-) -> None:
-    summary = Summary(details)
-    for document in documents:
-        summary.add(document)
-    summary.print(console, errors)
-
-
 class Summary:
     """The summary built a document at a time, keeping a line of counts for each and
     never the document, so a scan can let each go as soon as it is reported."""
@@ -66,7 +57,7 @@ class Summary:
     def to_act_on(self) -> bool:
         return self.totals["documents to act on"] > 0
 
-    def print(self, console: Console, errors: list[tuple[str, str]] | None = None) -> None:
+    def print(self, console: Console) -> None:
         table = Table(title="redactor scan", show_lines=False, header_style="bold")
         table.add_column("document", overflow="fold")
         table.add_column("entries", justify="right")
@@ -95,8 +86,6 @@ class Summary:
             console.print(note, soft_wrap=True)
         for line in self.flags:
             console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line per flag, for grep
-        for path, error in errors or []:
-            console.print(f"[red]error[/] {escape(path)}: {escape(error)}", soft_wrap=True)
 
 
 def _detail_lines(doc: Document) -> list[str]:
