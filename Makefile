@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
+	scripts/system-packages.sh
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -2,7 +2,7 @@
 
 One small JSON file per analysed input, named by a key that covers everything
 that could change the findings: the input's bytes, redactor's version, every file
-in models/, the policy, the staff list and any patient override. Each file is
+in models/, the Tesseract version, the policy, the staff list and any patient override. Each file is
 written atomically when its document is done, so an interrupted run leaves a
 consistent cache and the next run resumes. The cache stores findings (offsets,
 categories, rules, reasons), never record text: a restored finding takes its text
@@ -51,6 +51,17 @@ def models_digest(root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def ocr_version() -> str | None:
+    """Tesseract's version: another version reads a scan into other text and offsets."""
+    from .ingest import ocr
+
+    if not ocr.available():
+        return None
+    import pytesseract
+
+    return str(pytesseract.get_tesseract_version())
+
+
 class FindingsCache:
     def __init__(self, folder: Path, job: Job) -> None:
         self.folder = folder
@@ -59,6 +70,7 @@ class FindingsCache:
                 "schema": SCHEMA,
                 "version": __version__,
                 "models": models_digest(),
+                "ocr": ocr_version(),
                 "policy": [
                     job.policy.name,
                     sorted((str(k), str(v)) for k, v in job.policy.actions.items()),

@@ -205,6 +205,40 @@ class CodedItem:
     entry: str | None = None
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 from the page's top-left
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """A page's size and, where its text came from OCR, where each word stands:
+    what apply needs to burn a redaction into the pixels and the report to say where.
+    A PDF page is measured in points (1/72 inch), an image file in its own pixels."""
+
+    width: float
+    height: float
+    unit: str = "pt"
+    ocr: bool = False
+    # OCR words: (start, end) in the page's text and the word's box.
+    words: tuple[tuple[int, int, float, float, float, float], ...] = ()
+    # (start, end) runs of words OCR is unsure of, in the page's text.
+    doubtful: tuple[tuple[int, int], ...] = ()
+    unreadable: str | None = None  # why the whole page must be checked by hand
+
+    def boxes(self, start: int, end: int) -> list[Box]:
+        """Boxes of the OCR words that [start, end) of the page's text touches, joined
+        along each line so a redaction is one bar, not a row of word-sized gaps."""
+        out: list[Box] = []
+        for w_start, w_end, x0, y0, x1, y1 in self.words:
+            if w_start >= end or w_end <= start:
+                continue
+            last = out[-1] if out else None
+            if last and min(y1, last[3]) - max(y0, last[1]) > 0.5 * (y1 - y0) and x0 >= last[0]:
+                out[-1] = (last[0], min(y0, last[1]), max(x1, last[2]), max(y1, last[3]))
+            else:
+                out.append((x0, y0, x1, y1))
+        return out
+
+
 @dataclass(slots=True)
 class Document:
     """Extracted text of one input file plus what ingest learned about it."""
@@ -217,6 +251,8 @@ class Document:
     page_starts: list[int] = field(default_factory=list)
     # Offsets of pages that had no text layer and must be checked by hand.
     unreadable_pages: list[int] = field(default_factory=list)
+    # Per page (PDFs and images): size, and OCR words with their boxes.
+    layout: list[PageLayout] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     # Demographic block and author lines: identities of people in this record.
     patient: Patient = field(default_factory=Patient)
@@ -259,6 +295,15 @@ class Document:
         if self.page_starts:
             source["page"] = self.page_of(finding.start)
         return source
+
+    def boxes_of(self, finding: Finding) -> list[Box]:
+        """Where a finding stands on a page read by OCR (in the page's unit); empty
+        for text that came from a text layer, whose boxes apply finds in the PDF."""
+        number = self.page_of(finding.start)
+        if number is None or len(self.layout) < number or not self.layout[number - 1].ocr:
+            return []
+        base = self.page_starts[number - 1]
+        return self.layout[number - 1].boxes(finding.start - base, finding.end - base)
 
     def page_of(self, offset: int) -> int | None:
         if not self.page_starts:

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,11 +23,20 @@ from .. import __version__
 from ..formats import module_for
 from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
-from ..model import Document
+from ..model import Box, Document
 from ..report.json_report import NOTICE, remove_stale, write_atomic
-from .leaks import check_pdf, check_text, secrets_for
-from .pdf import PdfRedactionError, redact_pdf
-from .plan import Redaction, UnreviewedError, counts, marker_pattern, plan, redact_text
+from .leaks import check_image, check_pdf, check_text, secrets_for
+from .pdf import PageResult, PdfRedactionError, redact_pdf
+from .plan import (
+    Redaction,
+    UnreviewedError,
+    counts,
+    marker_pattern,
+    plan,
+    redact_text,
+    unreadable,
+    withheld_pages,
+)
 
 __all__ = ["ApplyError", "Output", "UnreviewedError", "check_out_folder", "prepare", "write_outputs"]
 
@@ -43,6 +52,7 @@ class Output:
     data: bytes
     redactions: list[Redaction]
     leaks: list[str]
+    pages: list[PageResult] = field(default_factory=list)  # PDFs and images: what was done to each page
 
 
 def prepare(
@@ -57,30 +67,68 @@ def prepare(
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
     redactions = plan(document, unreviewed, whole_entries)
     spans = [(r.start, r.end, r.label) for r in redactions]
-    if document.segments or document.format not in ("text", "pdf"):
+    if document.segments or document.format not in ("text", "pdf", "image"):
         module = module_for(source.suffix)
         assert module is not None
         try:
             original = source.read_bytes()
         except OSError as exc:
             raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
+        _refuse_unread(document)
         data = _structured(document, source, original, redactions, marker, options)
         secrets = secrets_for(document.text, spans, module.texts(original))
         leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
         return Output(document, target, data, redactions, leaks)
     secrets = secrets_for(document.text, spans)
-    if document.pages is None:
+    if document.format == "image":
+        data, pages = _image(document, source, redactions)
+        leaks = check_image(data, secrets)
+    elif document.pages is not None:
+        withheld = withheld_pages(document)
+        try:
+            per_page = _per_page(document.text, document.page_starts, [(r.start, r.end) for r in redactions])
+            data, pages = redact_pdf(source.read_bytes(), per_page, document.layout, withheld)
+        except PdfRedactionError as exc:
+            raise ApplyError(str(exc)) from None
+        scanned = {p.page for p in pages if p.method == "raster"}
+        leaks = check_pdf(data, secrets, ocr_pages=scanned)
+    else:
+        _refuse_unread(document)
         text = redact_text(document.text, redactions, marker)
         data = text.encode("utf-8")
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
-    else:
-        try:
-            pages = _per_page(document.text, document.page_starts, [(r.start, r.end) for r in redactions])
-            data = redact_pdf(source.read_bytes(), pages)
-        except PdfRedactionError as exc:
-            raise ApplyError(str(exc)) from None
-        leaks = check_pdf(data, secrets)
-    return Output(document, target, data, redactions, leaks)
+        pages = []
+    return Output(document, target, data, redactions, leaks, pages)
+
+
+def _refuse_unread(document: Document) -> None:
+    """Text and structured records have no page to withhold: an unread part (an
+    attachment of a type redactor cannot read) withholds the whole copy."""
+    if unread := unreadable(document):
+        raise ApplyError(
+            f"{len(unread)} part(s) could not be read and no reviewer has cleared them "
+            "(review them, or release this record by hand)"
+        )
+
+
+def _image(document: Document, source: Path, redactions: list[Redaction]) -> tuple[bytes, list[PageResult]]:
+    """A scanned image with the redactions burnt into its pixels, frame by frame."""
+    from .image import ImageRedactionError, redact_image
+
+    boxes: dict[int, list[Box]] = {}
+    for item in redactions:
+        number = document.page_of(item.start) or 1
+        base = document.page_starts[number - 1]
+        layout = document.layout[number - 1]
+        boxes.setdefault(number - 1, []).extend(layout.boxes(item.start - base, item.end - base))
+    withheld = withheld_pages(document)
+    try:
+        data = redact_image(source.read_bytes(), boxes, {n - 1 for n in withheld})
+    except (ImageRedactionError, OSError) as exc:
+        raise ApplyError(f"the image could not be rewritten ({type(exc).__name__})") from None
+    pages = [PageResult(n + 1, "raster", b) for n, b in sorted(boxes.items()) if n + 1 not in withheld]
+    pages += [PageResult(n, "withheld", []) for n in sorted(withheld)]
+    return data, sorted(pages, key=lambda p: p.page)
 
 
 def _structured(
@@ -120,7 +168,7 @@ def _structured(
             text = document.text[document.segments[index].start : document.segments[index].end]
             pages = _per_page(text, target.page_starts, [(start, end) for start, end, _ in replacements])
             try:
-                target.write_bytes(redact_pdf(target.pdf, pages))
+                target.write_bytes(redact_pdf(target.pdf, pages)[0])
             except PdfRedactionError as exc:
                 raise ApplyError(f"{document.segments[index].where}: {exc}") from None
         else:
@@ -188,6 +236,7 @@ def write_outputs(
                     "output_sha256": _sha256(output.data),
                     "redactions": counts(output.redactions),
                 }
+                | ({"pages": [page.to_json() for page in output.pages]} if output.pages else {})
                 for output in outputs
             ],
             # Inputs with no copy in this set, and why: nothing of theirs was released.

@@ -1,5 +1,13 @@
 """Prove an output leaks nothing: look for every redacted string in everything a
-reader could recover from it, with two independent PDF text extractors.
+reader could recover from it, with independent PDF text extractors (PDFium,
+pdfminer.six, pypdf) and, for pages that are pictures (scans, rasterised pages,
+image files), by reading the released pixels again with OCR.
+
+What is looked for is what should have been removed, not only what was: every
+redacted string, and each word of a redacted name on its own, so a surname left
+behind on the next line of a wrapped name is found. A word the record also uses
+where nothing was removed (a relative who shares the patient's surname) may appear
+as often as it does there, and no more.
 
 Matching ignores case, whitespace and punctuation between words but respects word
 boundaries, so "Karen  JONES" and "karen-jones" count as "Karen Jones" while a
@@ -25,6 +33,11 @@ class Secret:
     # Copies that rightly stay: a line of a hidden entry that a shown entry also has
     # ("Discussed at practice meeting.") is not a leak of the hidden one.
     allowed: int = 0
+    word: bool = False  # one word of a redacted name, looked for on its own
+
+
+# Words inside names that prove nothing on their own.
+NAME_GLUE = frozenset({"and", "the", "van", "von", "der", "den", "del", "della", "mrs", "miss", "mr", "ms", "dr"})
 
 
 def secrets_for(
@@ -47,9 +60,17 @@ def secrets_for(
             if key not in found:
                 pattern = r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)"
                 found[key] = Secret(label, re.compile(pattern, re.IGNORECASE))
+    for start, end, label in spans:
+        if label != "THIRD_PARTY_NAME":
+            continue
+        for word in re.findall(r"[^\W\d_][\w'’-]*", text[start:end]):
+            key = word.lower()
+            if len(key) >= MIN_CHARS and key not in found and key not in NAME_GLUE:
+                pattern = r"(?<![\w'’-])" + re.escape(key) + r"(?![\w'’-])"
+                found[key] = Secret(label, re.compile(pattern, re.IGNORECASE), word=True)
     removed = [(start, end) for start, end, _ in spans]
     for key, secret in found.items():
-        if secret.label == "ENTRY":
+        if secret.label == "ENTRY" or secret.word:
             inside = sum(any(s <= m.start() < e for s, e in removed) for m in secret.pattern.finditer(text))
             total = sum(1 for _ in secret.pattern.finditer(universe if universe is not None else text))
             found[key] = replace(secret, allowed=max(0, total - inside))
@@ -68,11 +89,45 @@ def check_text(output: str, secrets: list[Secret]) -> list[str]:
     return [f"text: {label}" for label in leaks_in(output, secrets)]
 
 
-def check_pdf(data: bytes, secrets: list[Secret]) -> list[str]:
+def check_pdf(data: bytes, secrets: list[Secret], ocr_pages: Iterable[int] = ()) -> list[str]:
+    """`ocr_pages` (1-based) are pictures in the output: their pixels are read too."""
     problems: list[str] = []
     for place, text in pdf_places(data).items():
-        problems += [f"{place}: {label}" for label in leaks_in(text, secrets)]
+        # Single words are looked for in text only: in the raw bytes of a compressed
+        # image any three letters turn up by chance.
+        looked_for = [s for s in secrets if not s.word] if place == "file bytes" else secrets
+        problems += [f"{place}: {label}" for label in leaks_in(text, looked_for)]
+    pages = sorted(set(ocr_pages))
+    if pages:
+        text = "\n".join(_ocr_pdf_page(data, number) for number in pages)
+        problems += [f"page pixels (OCR): {label}" for label in leaks_in(text, secrets)]
     return problems
+
+
+def check_image(data: bytes, secrets: list[Secret]) -> list[str]:
+    """An image output read again by OCR, every frame."""
+    from ..ingest.image import read_image
+
+    text = read_image(data).text
+    return [f"image pixels (OCR): {label}" for label in leaks_in(text, secrets)]
+
+
+def _ocr_pdf_page(data: bytes, number: int) -> str:
+    import pypdfium2 as pdfium
+
+    from ..ingest import ocr
+
+    if not ocr.available():
+        return ""
+    document = pdfium.PdfDocument(data)
+    try:
+        bitmap = document[number - 1].render(scale=300 / 72, grayscale=True)
+        try:
+            return ocr.ocr_image(bitmap.to_pil(), 300).text
+        finally:
+            bitmap.close()
+    finally:
+        document.close()
 
 
 def pdf_places(data: bytes) -> dict[str, str]:
@@ -81,6 +136,7 @@ def pdf_places(data: bytes) -> dict[str, str]:
 
     reader = PdfReader(io.BytesIO(data))
     return {
+        "page text (PDFium)": _pdfium_text(data),
         "page text (pypdf)": "\n".join(page.extract_text() or "" for page in reader.pages),
         "page text (pdfminer)": _pdfminer_text(data),
         "metadata": " ".join(str(v) for v in (reader.metadata or {}).values()),
@@ -92,6 +148,23 @@ def pdf_places(data: bytes) -> dict[str, str]:
         # xref, so the raw bytes (with every deflated stream inflated) are read too.
         "file bytes": _raw_text(data),
     }
+
+
+def _pdfium_text(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    from ..ingest.pdf import read_chars
+
+    document = pdfium.PdfDocument(data)
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(read_chars(textpage)[0])
+            textpage.close()
+        return "\n".join(texts)
+    finally:
+        document.close()
 
 
 def _pdfminer_text(data: bytes) -> str:

@@ -1,10 +1,21 @@
-"""Remove redacted text from PDF content streams and cover where it stood.
+"""Remove redacted text from PDF pages, glyph by glyph where that is exact, else in pixels.
 
 A black box over text that is still in the file is the classic redaction failure.
-Here the glyphs themselves are taken out of each text-showing operator (`Tj`,
-`TJ`), replaced by a position adjustment of the same width so every other glyph
-stays where it was, and a filled box is drawn over the gap. The page count, page
-sizes and everything else on the page are unchanged.
+Each page with something to remove is done one of two ways, chosen per page and
+reported in the manifest:
+
+- **glyphs**: the glyphs are taken out of each text-showing operator (`Tj`, `TJ`),
+  replaced by a position adjustment of the same width, and a box is drawn where
+  they stood. Used only where it is proved exact: the page is read again by PDFium
+  and must show every other character where it was, and none of the removed ones.
+- **raster**: the page is rendered by PDFium, opaque boxes are burnt into the
+  pixels, and the page becomes that image plus an OCR text layer (Tesseract) of
+  what is left, so the copy stays searchable. Used for scanned pages, pages where
+  a picture lies under the words, fonts the glyph editor cannot map (two-byte CID
+  fonts, ligatures), and whenever the glyph proof fails.
+
+A page that could not be read and that no reviewer cleared is **withheld**: replaced
+by a page of the same size that says so.
 
 Every released PDF is written afresh by `inert_pdf`, so no earlier revision
 survives, and it holds only what draws the pages: no JavaScript or other actions,
@@ -12,20 +23,17 @@ annotations, form fields, attachments, thumbnails or XMP metadata (any of which 
 run code in a viewer or quote the record), and a document information dictionary
 that names redactor as the producer and nothing else (titles and authors often
 name the patient).
-
-Mapping from the extracted text (where findings live) to glyphs works by walking
-each page's text operators with their fonts and aligning the decoded characters
-with pypdf's extraction of the same page. Fonts whose bytes do not map one to one
-onto characters (two-byte CID fonts, ligatures) are refused, never guessed: the
-caller then fails loudly rather than writing a copy that might leak.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
@@ -40,6 +48,9 @@ from pypdf.generic import (
     NumberObject,
 )
 from pypdf.generic._font import Font
+
+from ..ingest.pdf import DAMAGED, read_chars
+from ..model import Box, PageLayout
 
 TEXT_SHOW = {b"Tj", b"TJ"}
 UNSUPPORTED_SHOW = {b"'", b'"'}
@@ -103,6 +114,7 @@ class _State:
     tm: list[float] = field(default_factory=lambda: [1, 0, 0, 1, 0, 0])
     tlm: list[float] = field(default_factory=lambda: [1, 0, 0, 1, 0, 0])
     font: Font | None = None
+    widths: dict[int, float] = field(default_factory=dict)  # by code, from the font's /Widths
     size: float = 0.0
     char_space: float = 0.0
     word_space: float = 0.0
@@ -129,7 +141,7 @@ def page_glyphs(page: object, operations: list) -> list[Glyph]:  # type: ignore[
     """Every glyph a page's own content stream shows, with its place in the stream."""
     resources = page.get("/Resources") or DictionaryObject()  # type: ignore[attr-defined]
     fonts = (resources.get("/Font") or DictionaryObject()).get_object()
-    cache: dict[str, Font] = {}
+    cache: dict[str, tuple[Font, dict[int, float]]] = {}
     state = _State()
     stack: list[_State] = []
     glyphs: list[Glyph] = []
@@ -169,8 +181,9 @@ def page_glyphs(page: object, operations: list) -> list[Glyph]:  # type: ignore[
             if name not in cache:
                 if name not in fonts:
                     raise PdfRedactionError("a font it uses is not in the page resources")
-                cache[name] = Font.from_font_resource(fonts[name].get_object())
-            state.font, state.size = cache[name], float(operands[1])
+                resource = fonts[name].get_object()
+                cache[name] = (Font.from_font_resource(resource), _code_widths(resource))
+            (state.font, state.widths), state.size = cache[name], float(operands[1])
         elif operator in UNSUPPORTED_SHOW:
             raise PdfRedactionError("text shown with ' or \" operators is not supported")
         elif operator in TEXT_SHOW:
@@ -182,6 +195,13 @@ def page_glyphs(page: object, operations: list) -> list[Glyph]:  # type: ignore[
                     continue
                 glyphs += _show(state, index, number, _bytes_of(element))
     return glyphs
+
+
+def _code_widths(font: DictionaryObject) -> dict[int, float]:
+    first, widths = font.get("/FirstChar"), font.get("/Widths")
+    if first is None or widths is None:
+        return {}
+    return {int(first) + i: float(w) for i, w in enumerate(widths.get_object())}
 
 
 def _bytes_of(element: object) -> bytes:
@@ -201,7 +221,8 @@ def _show(state: _State, op: int, element: int, data: bytes) -> list[Glyph]:
         char = font.character_map.get(chr(code), font.encoding.get(code, chr(code)))
         if len(char) != 1:
             raise PdfRedactionError("a glyph maps to several characters (ligature); not supported")
-        width = font.character_widths.get(char, font.character_widths.get("default", 500))
+        # A simple font's widths are by code: a subset font's codes are not its characters.
+        width = state.widths.get(code) or font.character_widths.get(char, font.character_widths.get("default", 500))
         matrix = _multiply(state.tm, state.ctm)
         advance = (
             width / 1000 * state.size + state.char_space + (state.word_space if char == " " else 0)
@@ -235,20 +256,228 @@ def align(glyphs: list[Glyph], page_text: str) -> dict[int, Glyph]:
     return mapping
 
 
-def redact_pdf(data: bytes, pages: dict[int, tuple[str, list[tuple[int, int]]]]) -> bytes:
-    """`pages` maps a 1-based page number to (its extracted text, spans to remove)."""
+RASTER_DPI = 200  # a text page's fallback: sharp enough to read, a few hundred KB a page
+SCAN_DPI = 300  # a scanned page keeps the resolution it was read at
+PAD = 1.0  # points around each box: anti-aliased edges of a glyph are ink too
+MOVED = 0.5  # points a kept character may shift before the glyph edit counts as inexact
+WITHHELD_TEXT = "Page withheld: it could not be read reliably and no reviewer has cleared it."
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    page: int
+    method: str  # "glyphs", "raster" or "withheld"
+    boxes: list[Box]  # points from the page's top-left, as it is shown
+    note: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "page": self.page,
+            "method": self.method,
+            "boxes": [[round(v, 1) for v in box] for box in self.boxes],
+        }
+        return out | ({"note": self.note} if self.note else {})
+
+
+def redact_pdf(
+    data: bytes,
+    pages: dict[int, tuple[str, list[tuple[int, int]]]],
+    layout: list[PageLayout] | None = None,
+    withheld: Iterable[int] = (),
+) -> tuple[bytes, list[PageResult]]:
+    """`pages` maps a 1-based page number to (its text as ingest read it, spans to
+    remove in that text); `layout` is ingest's (OCR words for scanned pages); pages in
+    `withheld` are replaced whole. Returns the new file and what was done to each page."""
+    withheld = set(withheld)
     try:
         reader = PdfReader(io.BytesIO(data))
-        for number, page in enumerate(reader.pages, start=1):
-            if number in pages:
-                page_text, spans = pages[number]
-                _redact_page(reader, page, number, page_text, spans)
-        return inert_pdf(reader.pages)
+        document = pdfium.PdfDocument(data)
+    except (PyPdfError, pdfium.PdfiumError, *DAMAGED) as exc:
+        raise PdfRedactionError(f"the PDF could not be read again ({type(exc).__name__})") from None
+    try:
+        out_pages: list[PageObject] = list(reader.pages)
+        results = []
+        for number in sorted(set(pages) | withheld):
+            if not 1 <= number <= len(out_pages):
+                raise PdfRedactionError(f"page {number} is not in the file")
+            page = document[number - 1]
+            width, height = page.get_size()
+            if number in withheld:
+                out_pages[number - 1] = _withheld_page(width, height)
+                results.append(PageResult(number, "withheld", [(0, 0, width, height)]))
+                continue
+            page_text, spans = pages[number]
+            ocr_page = layout[number - 1] if layout and len(layout) >= number and layout[number - 1].ocr else None
+            if ocr_page is not None:
+                boxes = [box for start, end in spans for box in ocr_page.boxes(start, end)]
+                out_pages[number - 1], note = _raster(page, boxes, SCAN_DPI)
+                results.append(PageResult(number, "raster", boxes, note))
+                continue
+            chars = _chars(page)
+            if clean_text(chars) != page_text:
+                raise PdfRedactionError(f"page {number}: the file changed since it was scanned; scan it again")
+            doomed = {i for start, end in spans for i in range(start, end) if not page_text[i].isspace()}
+            shown = [(_shown(page, box), i) for i, box in ((i, chars[i][1]) for i in sorted(doomed))]
+            boxes = _lines([box for box, _ in shown])
+            edited = None if _pictures_under(page, boxes) else _glyphs(reader, number, page_text, spans, chars, doomed)
+            if edited is not None:
+                out_pages[number - 1] = edited
+                results.append(PageResult(number, "glyphs", boxes))
+            else:
+                out_pages[number - 1], note = _raster(page, boxes, RASTER_DPI)
+                results.append(PageResult(number, "raster", boxes, note))
+        return inert_pdf(out_pages), results
     except PdfRedactionError:
         raise
-    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
-        # pypdf's messages can quote the file; the type says enough
+    except (PyPdfError, pdfium.PdfiumError, KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
+        # the libraries' messages can quote the file; the type says enough
         raise PdfRedactionError(f"the PDF could not be rewritten ({type(exc).__name__})") from None
+    finally:
+        document.close()
+
+
+Char = tuple[str, Box]  # PDFium's character and its box in PDF user space (x0, y0, x1, y1)
+
+
+def _chars(page: pdfium.PdfPage) -> list[Char]:
+    """The page's characters as ingest cleaned them, each with its box (empty for a
+    character PDFium generated, such as a space between words)."""
+    textpage = page.get_textpage()
+    try:
+        text, indices = read_chars(textpage)
+        out = []
+        for char, index in zip(text, indices, strict=True):
+            generated = pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1
+            # The loose box spans the font's ascent and descent, so a bar covers every glyph.
+            out.append((char, (0.0, 0.0, 0.0, 0.0) if generated else textpage.get_charbox(index, loose=True)))
+        return out
+    finally:
+        textpage.close()
+
+
+def clean_text(chars: list[Char]) -> str:
+    return "".join(char for char, _ in chars)
+
+
+def _shown(page: pdfium.PdfPage, box: Box) -> Box:
+    """A user-space box as points from the top-left of the page as shown (rotation applied)."""
+    width, height = page.get_size()
+    corners = []
+    for x, y in ((box[0], box[1]), (box[2], box[3]), (box[0], box[3]), (box[2], box[1])):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        # Device space at 100x, so rounding to whole device units costs 0.01 pt.
+        pdfium_c.FPDF_PageToDevice(
+            page.raw, 0, 0, int(width * 100), int(height * 100), 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        )
+        corners.append((dx.value / 100, dy.value / 100))
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _lines(boxes: list[Box]) -> list[Box]:
+    """Character boxes joined into one bar per run along a line."""
+    out: list[Box] = []
+    for box in boxes:
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        last = out[-1] if out else None
+        height = box[3] - box[1]
+        overlap = min(box[3], last[3]) - max(box[1], last[1]) if last else 0.0
+        if last and overlap > 0.5 * min(height, last[3] - last[1]) and -1 <= box[0] - last[2] < 2 * height:
+            out[-1] = (min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]), max(last[3], box[3]))
+        else:
+            out.append(box)
+    return out
+
+
+def _pictures_under(page: pdfium.PdfPage, boxes: list[Box]) -> bool:
+    """An image under (or over) the words: removing the glyphs would leave the picture
+    of them, as in a scan with an OCR text layer. Only pixels can be redacted there."""
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = item.get_bounds()
+        x0, y0, x1, y1 = _shown(page, (left, bottom, right, top))
+        if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes):
+            return True
+    return False
+
+
+def _glyphs(
+    reader: PdfReader, number: int, page_text: str, spans: list[tuple[int, int]], chars: list[Char], doomed: set[int]
+) -> PageObject | None:
+    """The page with the glyphs removed, or None where that cannot be proved exact."""
+    page = reader.pages[number - 1]
+    original = page.get(NameObject("/Contents"))
+    try:
+        _redact_page(reader, page, number, page_text, spans, _lines([chars[i][1] for i in sorted(doomed)]))
+    except PdfRedactionError:
+        return _restore(page, original)
+    single = inert_pdf([page])
+    check = pdfium.PdfDocument(single)
+    try:
+        after = [c for c in _chars(check[0]) if not c[0].isspace() and c[1][2] > c[1][0]]
+    finally:
+        check.close()
+    kept = [c for i, c in enumerate(chars) if i not in doomed and not c[0].isspace() and c[1][2] > c[1][0]]
+    exact = len(after) == len(kept) and all(
+        a[0] == k[0] and all(abs(x - y) <= MOVED for x, y in zip(a[1], k[1], strict=True))
+        for a, k in zip(after, kept, strict=True)
+    )
+    return page if exact else _restore(page, original)
+
+
+def _restore(page: PageObject, original: object) -> None:
+    if original is not None:
+        page[NameObject("/Contents")] = original  # type: ignore[assignment]
+    return None
+
+
+def _raster(page: pdfium.PdfPage, boxes: list[Box], dpi: int) -> tuple[PageObject, str | None]:
+    """The page as an image with the boxes burnt into its pixels, plus an OCR text
+    layer of what remains; the note says when no text layer could be made."""
+    from ..ingest import ocr
+    from .image import burn
+
+    width, height = page.get_size()
+    scale = dpi / 72
+    bitmap = page.render(scale=scale, grayscale=False)
+    try:
+        image = bitmap.to_pil().convert("RGB")
+    finally:
+        bitmap.close()
+    image = burn(image, [tuple(v * scale for v in box) for box in boxes], pad=PAD * scale)
+    note = None
+    if ocr.available():
+        import pytesseract
+
+        made = pytesseract.image_to_pdf_or_hocr(image, extension="pdf", config=f"--dpi {dpi}", lang="eng")
+    else:
+        buffer = io.BytesIO()
+        image.save(buffer, "PDF", resolution=dpi)
+        made, note = buffer.getvalue(), "no text layer: Tesseract is not installed"
+    new = PdfWriter(clone_from=PdfReader(io.BytesIO(made))).pages[0]
+    if abs(float(new.mediabox.width) - width) > 0.5 or abs(float(new.mediabox.height) - height) > 0.5:
+        new.scale_to(width, height)  # whole pixels: the image is a fraction of a point off
+    return new, note
+
+
+def _withheld_page(width: float, height: float) -> PageObject:
+    """A page of the same size that says it was withheld, in a font every reader has."""
+    page = PageObject.create_blank_page(width=width, height=height)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    stream = DecodedStreamObject()
+    text = WITHHELD_TEXT.replace("(", "").replace(")", "")
+    stream.set_data(b"BT /F1 11 Tf %.1f %.1f Td (%s) Tj ET\n" % (36.0, height - 60, text.encode("latin-1")))
+    page[NameObject("/Contents")] = stream
+    return page
 
 
 def inert_pdf(pages: Iterable[PageObject]) -> bytes:
@@ -292,7 +521,12 @@ def _strip_page(page: PageObject) -> None:
 
 
 def _redact_page(
-    reader: PdfReader, page: object, number: int, page_text: str, spans: list[tuple[int, int]]
+    reader: PdfReader,
+    page: object,
+    number: int,
+    page_text: str,
+    spans: list[tuple[int, int]],
+    draw: list[Box],
 ) -> None:
     contents = page.get_contents()  # type: ignore[attr-defined]
     if contents is None:
@@ -340,9 +574,11 @@ def _redact_page(
             if run:
                 rebuilt.append(ByteStringObject(bytes(run)))
         operations[op] = ([rebuilt], b"TJ")
+    # Drawn where PDFium saw each glyph, with the same padding as a burnt box.
     boxes = b"".join(
-        b"%.2f %.2f %.2f %.2f re f\n" % (g.box[0], g.box[1], g.box[2] - g.box[0], g.box[3] - g.box[1])
-        for g in doomed
+        b"%.2f %.2f %.2f %.2f re f\n" % (x0 - PAD, y0 - PAD, x1 - x0 + 2 * PAD, y1 - y0 + 2 * PAD)
+        for x0, y0, x1, y1 in draw
+        if x1 > x0
     )
     body = stream.get_data()
     new = DecodedStreamObject()

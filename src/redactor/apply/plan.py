@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..formats import splice
-from ..model import Action, Category, Document, Verdict
+from ..model import Action, Category, Document, Finding, Verdict
 
 MARKER_WORDS = {
     Category.THIRD_PARTY_NAME: "third party",
@@ -31,6 +31,7 @@ MARKER_WORDS = {
 ENTRY_WORD = "hidden entry"
 DEFAULT_MARKER = "[REDACTED: {category}]"
 FIXED_MARKER = "[REDACTED]"
+PAGE_RULE = "ingest/unreadable-page"
 
 
 class UnreviewedError(Exception):
@@ -70,10 +71,27 @@ def plan(document: Document, unreviewed: str | None = None, whole_entries: bool 
             or (f.action is Action.REVIEW and f.decision is None and unreviewed == "redact")
         )
     ]
+    # What OCR could not read is withheld unless a reviewer cleared it; --unreviewed
+    # never does. Whole pages are withheld by apply (`withheld_pages`), regions here.
+    chosen += [
+        Redaction(f.start, f.end, str(f.category))
+        for f in unreadable(document)
+        if f.start < f.end and f.rule != PAGE_RULE
+    ]
     if whole_entries:
         chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict is Verdict.HIDE]
     kept = [(f.start, f.end) for f in document.findings if f.decision == "keep"]
     return _merge(chosen + _elsewhere(document.text, _merge(chosen, document.text), kept), document.text)
+
+
+def unreadable(document: Document) -> list[Finding]:
+    """Unread text no reviewer has cleared (a reviewer clears it with `keep`)."""
+    return [f for f in document.findings if f.category is Category.UNREADABLE and f.decision != "keep"]
+
+
+def withheld_pages(document: Document) -> set[int]:
+    """Pages that could not be read as a whole and that no reviewer cleared."""
+    return {f.page or document.page_of(f.start) or 1 for f in unreadable(document) if f.rule == PAGE_RULE}
 
 
 def _elsewhere(text: str, redactions: list[Redaction], kept: list[tuple[int, int]]) -> list[Redaction]:
@@ -85,7 +103,7 @@ def _elsewhere(text: str, redactions: list[Redaction], kept: list[tuple[int, int
     taken = [(r.start, r.end) for r in redactions] + kept
     extra = []
     for redaction in redactions:
-        if redaction.label == "ENTRY":
+        if redaction.label in ("ENTRY", Category.UNREADABLE):
             continue
         for secret in secrets_for(text, [(redaction.start, redaction.end, redaction.label)]):
             for match in secret.pattern.finditer(text):

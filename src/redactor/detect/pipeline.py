@@ -567,8 +567,8 @@ def _unreadable(document: Document, pages_only: bool = False) -> list[Finding]:
                 document.text[start:end],
                 Category.UNREADABLE,
                 1.0,
-                "ingest/no-text-layer",
-                f"page {page} has no text layer (a scan or image): check it by hand before release",
+                "ingest/unreadable-page",
+                _page_problem(document, page),
                 page=page,
             )
         )
@@ -580,11 +580,18 @@ def _unreadable(document: Document, pages_only: bool = False) -> list[Finding]:
                 document.text[start:end],
                 Category.UNREADABLE,
                 1.0,
-                "ingest/unreadable-attachment",
+                "ingest/ocr-unsure" if document.layout else "ingest/unreadable-attachment",
                 reason,
             )
         )
     return findings
+
+
+def _page_problem(document: Document, page: int) -> str:
+    layout = document.layout[page - 1] if len(document.layout) >= page else None
+    if layout is not None and layout.unreadable:
+        return layout.unreadable
+    return f"page {page} has no text layer (a scan or image): check it by hand before release"
 
 
 STRUCTURE_PERSON = {
@@ -728,6 +735,7 @@ def _window(document: Document, start: int, end: int) -> Document:
             if s < end and (e > start or s == e >= start)
         ],
         withheld_entries=document.withheld_entries,
+        layout=document.layout,  # names the rule of an OCR doubt; offsets are never read from it here
     )
 
 

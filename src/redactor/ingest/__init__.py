@@ -28,6 +28,12 @@ READERS = {
     ".xml": "structured",  # GP2GP EHR extract
     ".csv": "structured",  # journal export
     ".docx": "structured",  # letter
+    # Scanned letters as the scanner or document store saved them: read by OCR.
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 # redactor's own files, which live beside the records it reads: decisions, reports, manifests.
 OWN_FILE_PREFIX = ".redactor-"
@@ -175,15 +181,51 @@ def load_document(source: InputFile, options: object = None) -> Document:
             pages=len(pdf.page_starts),
             page_starts=pdf.page_starts,
             unreadable_pages=pdf.unreadable_pages,
+            layout=pdf.layout,
+            unreadable_spans=pdf.doubtful,
             format="pdf",
         )
+    elif kind == "image":
+        document = _image_document(source, digest, data)
     else:
         document = Document(path=source.shown_as, sha256=digest, text=decode_text(data))
     document.patient, document.authors = read_demographics(document.text)
-    document.entries = split_entries(document.text, whole_document=kind == "pdf")
+    document.entries = split_entries(document.text, whole_document=kind in ("pdf", "image"))
     document.authors.extend(e.author for e in document.entries if e.author)
     _record_status(document)
     return document
+
+
+def _image_document(source: InputFile, digest: str, data: bytes) -> Document:
+    """A scanned page or a multi-page TIFF: each frame read by OCR, boxes in its pixels."""
+    from ..model import PageLayout
+    from .image import read_image
+
+    image = read_image(data)
+    layout = []
+    unreadable_pages = []
+    doubtful = []
+    for number, (page, start) in enumerate(zip(image.pages, image.page_starts, strict=True), start=1):
+        why = f"page {number}: {page.unreadable}; check it by hand" if page.unreadable else None
+        words = tuple((w.start, w.end, *w.box) for w in page.words)
+        layout.append(PageLayout(page.width, page.height, "px", True, words, page.doubtful, why))
+        if why:
+            unreadable_pages.append(number)
+        doubtful += [
+            (start + s, start + e, f"page {number}: OCR is unsure of these words; check them by hand")
+            for s, e in page.doubtful
+        ]
+    return Document(
+        path=source.shown_as,
+        sha256=digest,
+        text=image.text,
+        pages=len(image.pages),
+        page_starts=image.page_starts,
+        unreadable_pages=unreadable_pages,
+        layout=layout,
+        unreadable_spans=doubtful,
+        format="image",
+    )
 
 
 def csv_sidecar(path: Path) -> object:

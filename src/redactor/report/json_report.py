@@ -15,7 +15,7 @@ from pathlib import Path
 from types import GeneratorType
 
 from .. import __version__
-from ..model import Document
+from ..model import Document, Finding
 
 SCHEMA = 1
 ONE_LINE_DEPTH = 4  # report > documents > document > findings > one finding per line
@@ -126,9 +126,21 @@ def _document(doc: Document) -> dict[str, object]:
         "notes": doc.record_notes,
         "entries": [entry.to_json() for entry in doc.entries],
         "findings": (
-            finding.to_json() | {"source": doc.source_of(finding)} for finding in doc.findings
+            finding.to_json() | {"source": doc.source_of(finding)} | _boxes(doc, finding) for finding in doc.findings
         ),
-    }
+    } | _ocr_pages(doc)
+
+
+def _ocr_pages(doc: Document) -> dict[str, object]:
+    """Pages read by OCR, and the unit their findings' boxes are in (points for a PDF
+    page, pixels for an image file), measured from the page's top-left."""
+    pages = [n for n, page in enumerate(doc.layout, start=1) if page.ocr]
+    return {"ocr_pages": pages, "box_unit": doc.layout[0].unit} if pages else {}
+
+
+def _boxes(doc: Document, finding: Finding) -> dict[str, object]:
+    boxes = doc.boxes_of(finding)
+    return {"boxes": [[round(v, 1) for v in box] for box in boxes]} if boxes else {}
 
 
 class ReportWriter:
