@@ -684,6 +684,7 @@ def apply_command(
         err.print("nothing written: the scan was interrupted")
         raise typer.Exit(EXIT_INTERRUPTED)
     root = _common_root(paths)
+    unread_withholds_document = load_policy(policy).unreadable == "document"
     outputs, errors, targets = [], list(scanned.errors), {}
     for document in scanned.documents:
         source = Path(document.path)
@@ -701,6 +702,7 @@ def apply_command(
                 FIXED_MARKER if fixed_marker else marker,
                 whole_entries,
                 scanned.csv_map,
+                unread_withholds_document,
             )
         except (UnreviewedError, ApplyError) as exc:
             errors.append((document.path, str(exc)))

@@ -63,9 +63,12 @@ def prepare(
     marker: str,
     whole_entries: bool = True,
     options: object = None,
+    unread_withholds_document: bool = False,
 ) -> Output:
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
     redactions = plan(document, unreviewed, whole_entries)
+    if unread_withholds_document or document.format not in ("pdf", "image"):
+        _refuse_unread(document)
     spans = [(r.start, r.end, r.label) for r in redactions]
     if document.segments or document.format not in ("text", "pdf", "image"):
         module = module_for(source.suffix)
@@ -74,7 +77,6 @@ def prepare(
             original = source.read_bytes()
         except OSError as exc:
             raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
-        _refuse_unread(document)
         data = _structured(document, source, original, redactions, marker, options)
         secrets = secrets_for(document.text, spans, module.texts(original))
         leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
@@ -93,7 +95,6 @@ def prepare(
         scanned = {p.page for p in pages if p.method == "raster"}
         leaks = check_pdf(data, secrets, ocr_pages=scanned)
     else:
-        _refuse_unread(document)
         text = redact_text(document.text, redactions, marker)
         data = text.encode("utf-8")
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
@@ -102,8 +103,9 @@ def prepare(
 
 
 def _refuse_unread(document: Document) -> None:
-    """Text and structured records have no page to withhold: an unread part (an
-    attachment of a type redactor cannot read) withholds the whole copy."""
+    """Text and structured records have no page to withhold, so an unread part (an
+    attachment of a type redactor cannot read) withholds the whole copy; so does any
+    unread page where the policy says `unreadable: document`."""
     if unread := unreadable(document):
         raise ApplyError(
             f"{len(unread)} part(s) could not be read and no reviewer has cleared them "

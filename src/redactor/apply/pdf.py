@@ -445,15 +445,16 @@ def _raster(page: pdfium.PdfPage, boxes: list[Box], dpi: int) -> tuple[PageObjec
     finally:
         bitmap.close()
     image = burn(image, [tuple(v * scale for v in box) for box in boxes], pad=PAD * scale)
-    note = None
+    made, note = None, "no text layer: Tesseract is not installed"
     if ocr.available():
-        import pytesseract
-
-        made = pytesseract.image_to_pdf_or_hocr(image, extension="pdf", config=f"--dpi {dpi}", lang="eng")
-    else:
+        try:
+            made, note = ocr.text_layer_pdf(image, dpi), None
+        except ocr.OcrError as exc:
+            note = f"no text layer: {exc}"
+    if made is None:
         buffer = io.BytesIO()
         image.save(buffer, "PDF", resolution=dpi)
-        made, note = buffer.getvalue(), "no text layer: Tesseract is not installed"
+        made = buffer.getvalue()
     new = PdfWriter(clone_from=PdfReader(io.BytesIO(made))).pages[0]
     if abs(float(new.mediabox.width) - width) > 0.5 or abs(float(new.mediabox.height) - height) > 0.5:
         new.scale_to(width, height)  # whole pixels: the image is a fraction of a point off

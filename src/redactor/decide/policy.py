@@ -30,6 +30,9 @@ class Policy:
     review_below: float = 0.0
     # The quiet tier: family history the patient gave, negated findings.
     quiet: Action = Action.NOTE
+    # What apply withholds for text it could not read and no reviewer cleared: the
+    # page (or the words OCR was unsure of), or the whole document.
+    unreadable: str = "page"
 
     def action_for(self, finding: Finding) -> Action:
         if finding.category is Category.UNREADABLE:
@@ -75,9 +78,13 @@ def load_policy(source: str | Path | None = None) -> Policy:
     quiet = data.get("quiet", "note")
     if quiet not in ("note", "review", "keep"):
         raise PolicyError(f"{path}: quiet must be one of note, review, keep")
+    unreadable = data.get("unreadable", "page")
+    if unreadable not in ("page", "document"):
+        raise PolicyError(f"{path}: unreadable must be one of page, document")
     return Policy(
         name=str(data.get("name") or path.stem),
         actions=actions,
         review_below=review_below,
         quiet=Action(quiet),
+        unreadable=unreadable,
     )

@@ -179,16 +179,32 @@ def _tesseract_data(image: Image.Image) -> dict[str, list[Any]]:
     """Tesseract's word table for an image, or an OcrError naming what went wrong."""
     import pytesseract
 
+    return _tesseract(  # type: ignore[no-any-return]
+        pytesseract.image_to_data, image, "", output_type=pytesseract.Output.DICT
+    )
+
+
+def text_layer_pdf(image: Image.Image, dpi: int) -> bytes:
+    """A one-page PDF of `image` with Tesseract's invisible text layer over it: how a
+    page redacted in its pixels stays searchable. The page measures the image at `dpi`."""
+    import pytesseract
+
+    return _tesseract(pytesseract.image_to_pdf_or_hocr, image, f" --dpi {dpi}", extension="pdf")  # type: ignore[no-any-return]
+
+
+def _tesseract(call: Any, image: Image.Image, extra: str, **kwargs: Any) -> object:
+    import pytesseract
+
     config = settings()
     # Read by Tesseract's OpenMP runtime at start-up; a user's own setting wins.
     os.environ.setdefault("OMP_THREAD_LIMIT", str(config.threads))
     try:
-        return pytesseract.image_to_data(
+        return call(
             image,
             lang=config.language,
-            config=f"--psm {config.page_segmentation}",
-            output_type=pytesseract.Output.DICT,
+            config=f"--psm {config.page_segmentation}{extra}",
             timeout=config.timeout_seconds,
+            **kwargs,
         )
     except pytesseract.TesseractNotFoundError:
         raise OcrError(f"Tesseract OCR is not installed: {INSTALL_HINT}") from None
