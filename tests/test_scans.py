@@ -222,3 +222,20 @@ def test_a_record_with_an_attachment_it_cannot_read_gets_no_copy(tmp_path):
     code, manifest = apply(tmp_path, source)
     assert code == 2 and not manifest["documents"]
     assert "could not be read" in manifest["errors"][0]["error"]
+
+
+@needs_ocr
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_each_page_as_ocr_reads_it(tmp_path, workers):
+    from redactor.decide import load_policy
+    from redactor.ingest import InputFile
+    from redactor.scan import scan
+
+    inputs = []
+    for number in range(3):  # different bytes, so none is skipped as a duplicate
+        path = tmp_path / f"scan{number}.pdf"
+        path.write_bytes(scanned_pdf(150) + f"\n%{number}\n".encode())
+        inputs.append(InputFile(path, str(path)))
+    ticks: list[int] = []
+    result = scan(inputs, None, load_policy(), workers=workers, on_page=lambda: ticks.append(1))
+    assert len(result.documents) == 3 and len(ticks) == 3

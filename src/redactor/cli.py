@@ -315,6 +315,7 @@ def _scan_paths(
             scheduler=scheduler,
             csv_map=mapping,
             patients=patient_list,
+            on_page=progress.page,
         )
     if in_order is not None:
         in_order.flush()

@@ -14,23 +14,29 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .cache import FindingsCache, file_digest
 from .decide import Policy, decide_document
 from .decide.verdicts import set_verdicts
 from .detect.pipeline import Detector
 from .formats.csv_journal import CsvOptions
-from .ingest import IngestError, InputFile, load_document
+from .ingest import IngestError, InputFile, load_document, ocr
 from .ingest.patients import PatientList
 from .model import Document, Patient
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 CHUNK_FILES = 16
 CRASHED = "the worker process stopped while reading this file (out of memory, or a crash in a library)"
@@ -80,9 +86,11 @@ class Job:
 _worker: tuple[Detector, Job] | None = None
 
 
-def _start_worker(job: Job) -> None:
+def _start_worker(job: Job, pages: Queue[int] | None = None) -> None:
     global _worker
     _worker = (Detector(staff=job.staff), job)
+    if pages is not None:  # each page OCR reads is counted in the parent's progress display
+        ocr.on_page = partial(pages.put, 1)
 
 
 def _analyse(chunk: list[InputFile], detector: Detector | None = None, job: Job | None = None) -> list[Outcome]:
@@ -139,12 +147,14 @@ def scan(
     scheduler: str | None = None,
     csv_map: CsvOptions | None = None,
     patients: PatientList | None = None,
+    on_page: Callable[[], None] | None = None,
 ) -> ScanResult:
     """Scan every input; `reviewed` applies recorded reviewer decisions to each document.
 
     With `keep_documents` False each document goes only to `on_file_done` and is then
     dropped, so memory stays flat however large the practice. With `scheduler` (a Dask
     distributed address) the chunks run on that cluster instead of local processes.
+    `on_page` is called as each page is read by OCR, in whichever process reads it.
     """
     job = Job(policy, tuple(staff), patient_override, csv_map, patients)
     result = ScanResult()
@@ -217,7 +227,7 @@ def scan(
 
     chunks = [pending[i : i + CHUNK_FILES] for i in range(0, len(pending), CHUNK_FILES)]
     try:
-        runs = _run_dask(chunks, scheduler, job) if scheduler else _run(chunks, workers, detector, job)
+        runs = _run_dask(chunks, scheduler, job) if scheduler else _run(chunks, workers, detector, job, on_page)
         for outcomes in runs:
             for outcome in outcomes:
                 analysed(outcome)
@@ -229,20 +239,56 @@ def scan(
 
 
 def _run(
-    chunks: list[list[InputFile]], workers: int, detector: Detector | None, job: Job
+    chunks: list[list[InputFile]],
+    workers: int,
+    detector: Detector | None,
+    job: Job,
+    on_page: Callable[[], None] | None = None,
 ) -> Iterator[list[Outcome]]:
     if workers <= 1 or len(chunks) <= 1:
         local = detector or Detector(staff=job.staff)
-        for chunk in chunks:
-            yield _analyse(chunk, local, job)
+        ocr.on_page = on_page
+        try:
+            for chunk in chunks:
+                yield _analyse(chunk, local, job)
+        finally:
+            ocr.on_page = None
         return
+    with _pages_counted(on_page) as pages:
+        yield from _pooled(chunks, workers, job, pages)
+
+
+@contextmanager
+def _pages_counted(on_page: Callable[[], None] | None) -> Iterator[Queue[int] | None]:
+    """A queue workers count OCR'd pages into, drained into `on_page` by a thread."""
+    if on_page is None:
+        yield None
+        return
+    pages: Queue[int] = multiprocessing.get_context("spawn").Queue()
+
+    def drain() -> None:
+        while pages.get() is not None:
+            on_page()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        yield pages
+    finally:
+        pages.put(None)  # type: ignore[arg-type]
+        reader.join(timeout=5)
+
+
+def _pooled(
+    chunks: list[list[InputFile]], workers: int, job: Job, pages: Queue[int] | None
+) -> Iterator[list[Outcome]]:
     # A worker that dies (out of memory, a crash in a library) breaks its pool: the
     # files it held are read again one by one in a new pool, so only the file that
     # kills a worker twice is lost, as an error line.
     queue = deque(chunks)
     while queue:
         broken: list[list[InputFile]] = []
-        yield from _pool(queue, workers, job, broken)
+        yield from _pool(queue, workers, job, broken, pages)
         for chunk in broken:
             if len(chunk) == 1:
                 yield [Outcome(chunk[0], None, CRASHED)]
@@ -251,7 +297,11 @@ def _run(
 
 
 def _pool(
-    queue: deque[list[InputFile]], workers: int, job: Job, broken: list[list[InputFile]]
+    queue: deque[list[InputFile]],
+    workers: int,
+    job: Job,
+    broken: list[list[InputFile]],
+    pages: Queue[int] | None = None,
 ) -> Iterator[list[Outcome]]:
     """Run chunks from `queue` until it is empty or the pool breaks; chunks lost with a
     broken pool go to `broken`."""
@@ -259,7 +309,7 @@ def _pool(
     # and any half-loaded state; each worker builds its own pipeline once.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job,)
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job, pages)
     ) as pool:
         running: dict[Future[list[Outcome]], list[InputFile]] = {}
         try:

@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,10 @@ INSTALL_HINT = (
 WINDOWS_TESSERACT = Path(r"C:\Program Files\Tesseract-OCR\tesseract.exe")
 # EXIF Orientation (tag 274) -> the Pillow transpose that makes the image upright.
 ORIENTATION_TAG = 0x0112
+
+
+# Set by a scan to move its progress display as each page is read (OCR is seconds a page).
+on_page: Callable[[], None] | None = None
 
 
 class OcrError(Exception):
@@ -578,6 +583,8 @@ def ocr_image(image: Image.Image, dpi: float | None = None) -> OcrPage:
     grey, step = _normalise(grey, work_dpi)
     matrix = step @ matrix
     reading = _read(grey, matrix, work_dpi * _resize_factor(work_dpi))
+    if on_page is not None:
+        on_page()
     return _page(reading, width, height)
 
 

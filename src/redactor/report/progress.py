@@ -18,7 +18,7 @@ class ScanProgress:
         self.console = console
         self.total = total
         self.quiet = quiet
-        self.files = self.errors = self.words = 0
+        self.files = self.errors = self.words = self.pages = 0
         self.started = self.last_line = time.monotonic()
         self.bar: Progress | None = None
 
@@ -30,12 +30,13 @@ class ScanProgress:
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]:,.0f} words/s"),
                 TextColumn("{task.fields[errors]} errors"),
+                TextColumn("{task.fields[ocr]}"),
                 TimeRemainingColumn(),
                 console=self.console,
                 transient=True,
             )
             self.bar.__enter__()
-            self.task = self.bar.add_task("scan", total=self.total, rate=0.0, errors=0)
+            self.task = self.bar.add_task("scan", total=self.total, rate=0.0, errors=0, ocr="")
         return self
 
     def advance(self, _source: object, error: str | None, document: object | None) -> None:
@@ -50,9 +51,20 @@ class ScanProgress:
             self.last_line = time.monotonic()
             self._line(rate)
 
+    def page(self) -> None:
+        """One more page read by OCR: a scanned letter takes seconds a page, so the
+        display moves with pages, not only with finished files."""
+        self.pages += 1
+        if self.bar is not None:
+            self.bar.update(self.task, ocr=f"{self.pages} pages read by OCR")
+        elif not self.quiet and time.monotonic() - self.last_line >= PLAIN_EVERY_SECONDS:
+            self.last_line = time.monotonic()
+            self._line(self.words / max(time.monotonic() - self.started, 1e-6))
+
     def _line(self, rate: float) -> None:
+        pages = f", {self.pages} pages read by OCR" if self.pages else ""
         self.console.print(
-            f"scanned {self.files}/{self.total} files, {rate:,.0f} words/s, {self.errors} with errors",
+            f"scanned {self.files}/{self.total} files, {rate:,.0f} words/s, {self.errors} with errors{pages}",
             highlight=False,
         )
 
