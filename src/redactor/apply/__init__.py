@@ -170,7 +170,7 @@ def _structured(
             text = document.text[document.segments[index].start : document.segments[index].end]
             pages = _per_page(text, target.page_starts, [(start, end) for start, end, _ in replacements])
             try:
-                target.write_bytes(redact_pdf(target.pdf, pages)[0])
+                target.write_bytes(redact_pdf(target.pdf, pages, target.layout)[0])
             except PdfRedactionError as exc:
                 raise ApplyError(f"{document.segments[index].where}: {exc}") from None
         else:

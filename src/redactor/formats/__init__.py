@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from ..model import Document
+from ..model import Document, PageLayout
 
 # (start, end, replacement) in a field's own offsets, sorted, not overlapping.
 Replacement = tuple[int, int, str]
@@ -28,6 +28,7 @@ class Field:
     pdf: bytes | None = None
     page_starts: list[int] = field(default_factory=list)
     write_bytes: Callable[[bytes], None] | None = None
+    layout: list[PageLayout] = field(default_factory=list)  # OCR words of its scanned pages
 
 
 @dataclass

@@ -543,7 +543,9 @@ class _Reader:
             raise AssertionError("a PDF attachment is redacted as a PDF")
 
         if self.builder.add(pdf.text, where, refuse) is not None:
-            self.fields[-1] = Field(refuse, raw, pdf.page_starts, write_bytes)
+            self.fields[-1] = Field(refuse, raw, pdf.page_starts, write_bytes, pdf.layout)
+        if pdf.unreadable_pages or pdf.doubtful:  # read, but not all of it with confidence
+            raise IngestError(f"{len(pdf.unreadable_pages)} page(s) and {len(pdf.doubtful)} passage(s) not read with confidence")
 
 
 def xhtml_text(div: str) -> str:
