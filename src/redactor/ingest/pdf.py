@@ -209,6 +209,8 @@ def _ocr_page(page: pdfium.PdfPage, number: int, ocr: bool, garbled: bool) -> tu
     from . import ocr as ocr_engine
 
     width, height = page.get_size()
+    if not garbled and pdfium_c.FPDFPage_CountObjects(page.raw) == 0:
+        return "", PageLayout(width, height)  # a blank page: nothing to read
     what = "its text layer is mostly symbols no font maps to letters" if garbled else "it has no text layer"
     if not ocr or not ocr_engine.available():
         why = f"page {number}: {what} and OCR is not available (install Tesseract); check it by hand"
