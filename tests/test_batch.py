@@ -91,7 +91,7 @@ def test_sigterm_leaves_a_consistent_cache_and_the_next_run_resumes(tmp_path):
 
     folder = tmp_path / "in"
     folder.mkdir()
-    sources = sorted((FIXTURES / "records").glob("*.txt"))
+    sources = sorted((FIXTURES / "records").glob("*.txt"))[:40]  # enough to stop it part way
     for copy in range(6):
         for source in sources:
             (folder / f"{copy}_{source.name}").write_text(source.read_text() + f"\nCopy {copy}.\n")
