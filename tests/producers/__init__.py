@@ -1,0 +1,1 @@
+"""A corpus of the same fictional letters written by real PDF and image producers."""
