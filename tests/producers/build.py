@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageFont
@@ -54,7 +54,6 @@ class Producer:
     letters: tuple[str, ...]  # expected.json keys, in page order where they differ
     wraps: bool  # a narrow layout: WRAP_LINE ends a line
     make: Callable[[Path, Path], str]  # (target, work folder) -> a note on how it was made
-    about: str = field(default="")
 
 
 PRODUCERS: dict[str, Producer] = {}
@@ -64,15 +63,22 @@ def producer(
     name: str, filename: str, kind: str = "text", letters: tuple[str, ...] = ("clinic",), wraps: bool = False
 ) -> Callable[[Callable[[Path, Path], str]], Callable[[Path, Path], str]]:
     def register(make: Callable[[Path, Path], str]) -> Callable[[Path, Path], str]:
-        PRODUCERS[name] = Producer(name, filename, kind, letters, wraps, make, (make.__doc__ or "").strip())
+        PRODUCERS[name] = Producer(name, filename, kind, letters, wraps, make)
         return make
 
     return register
 
 
+def installed(font: Path) -> str:
+    """The font's path, or Missing: without it a layout's widths would be another font's."""
+    if not font.is_file():
+        raise Missing(f"{font.name} is not installed")
+    return str(font)
+
+
 def wrap_width(font: Path) -> float:
     """A column width in points that holds WRAP_LINE but not the surname after it."""
-    face = ImageFont.truetype(str(font), 1000)
+    face = ImageFont.truetype(installed(font), 1000)
     fits = face.getlength(WRAP_LINE) / 1000 * SIZE
     too_long = face.getlength(WRAP_LINE + " Wetherall") / 1000 * SIZE
     return round((fits + too_long) / 2, 1)
@@ -388,9 +394,7 @@ def reportlab_ttf(target: Path, work: Path) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if not DEJAVU.exists():
-        raise Missing(f"{DEJAVU} is not installed (fonts-dejavu-core)")
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(DEJAVU)))
+    pdfmetrics.registerFont(TTFont("DejaVuSans", installed(DEJAVU)))
     target.write_bytes(_reportlab(CLINIC, "DejaVuSans"))
     return f"reportlab {reportlab.Version}, {DEJAVU.name}"
 
@@ -429,7 +433,7 @@ def letter_image(letter: Letter, dpi: int) -> Image.Image:
     scale = dpi / 72
     page = Image.new("L", (round(A4[0] * scale), round(A4[1] * scale)), 255)
     draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(str(SERIF), round(SIZE * scale))
+    font = ImageFont.truetype(installed(SERIF), round(SIZE * scale))
     left, width, y = MARGIN * scale, (A4[0] - 2 * MARGIN) * scale, MARGIN * scale
     for line in letter.lines():
         words, current = line.split(), ""
