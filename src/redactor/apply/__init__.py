@@ -23,7 +23,7 @@ from .. import __version__
 from ..formats import module_for
 from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
-from ..model import Box, Document
+from ..model import Box, Category, Document
 from ..report.json_report import NOTICE, remove_stale, write_atomic
 from .leaks import check_image, check_pdf, check_text, secrets_for
 from .pdf import PageResult, PdfRedactionError, redact_pdf
@@ -69,7 +69,9 @@ def prepare(
     redactions = plan(document, unreviewed, whole_entries)
     if unread_withholds_document or document.format not in ("pdf", "image"):
         _refuse_unread(document)
-    spans = [(r.start, r.end, r.label) for r in redactions]
+    # What OCR could not read is burnt out unread: its guessed text proves nothing, so
+    # it is not looked for (in a scan's compressed bytes it would turn up by chance).
+    spans = [(r.start, r.end, r.label) for r in redactions if r.label != Category.UNREADABLE]
     if document.segments or document.format not in ("text", "pdf", "image"):
         module = module_for(source.suffix)
         assert module is not None

@@ -434,6 +434,8 @@ def _restore(page: PageObject, original: object) -> None:
 def _raster(page: pdfium.PdfPage, boxes: list[Box], dpi: int) -> tuple[PageObject, str | None]:
     """The page as an image with the boxes burnt into its pixels, plus an OCR text
     layer of what remains; the note says when no text layer could be made."""
+    from PIL import ImageDraw
+
     from ..ingest import ocr
     from .image import burn
 
@@ -444,18 +446,23 @@ def _raster(page: pdfium.PdfPage, boxes: list[Box], dpi: int) -> tuple[PageObjec
         image = bitmap.to_pil().convert("RGB")
     finally:
         bitmap.close()
-    image = burn(image, [tuple(v * scale for v in box) for box in boxes], pad=PAD * scale)
-    made, note = None, "no text layer: Tesseract is not installed"
+    scaled = [(x0 * scale, y0 * scale, x1 * scale, y1 * scale) for x0, y0, x1, y1 in boxes]
+    buffer = io.BytesIO()
+    burn(image, scaled, pad=PAD * scale).save(buffer, "PDF", resolution=dpi)
+    new = PdfWriter(clone_from=PdfReader(buffer)).pages[0]
+    note = "no text layer: Tesseract is not installed"
     if ocr.available():
+        # Read with the boxes blank rather than black: beside a black bar Tesseract
+        # drops the rest of the line. The blank copy is only read, never released.
+        draw = ImageDraw.Draw(image)
+        for x0, y0, x1, y1 in scaled:
+            draw.rectangle((x0 - PAD * scale, y0 - PAD * scale, x1 + PAD * scale, y1 + PAD * scale), fill="white")
         try:
-            made, note = ocr.text_layer_pdf(image, dpi), None
+            layer = PdfReader(io.BytesIO(ocr.text_layer_pdf(image, dpi, text_only=True))).pages[0]
+            new.merge_page(layer)
+            note = None
         except ocr.OcrError as exc:
             note = f"no text layer: {exc}"
-    if made is None:
-        buffer = io.BytesIO()
-        image.save(buffer, "PDF", resolution=dpi)
-        made = buffer.getvalue()
-    new = PdfWriter(clone_from=PdfReader(io.BytesIO(made))).pages[0]
     if abs(float(new.mediabox.width) - width) > 0.5 or abs(float(new.mediabox.height) - height) > 0.5:
         new.scale_to(width, height)  # whole pixels: the image is a fraction of a point off
     return new, note

@@ -189,12 +189,14 @@ def _tesseract_data(image: Image.Image) -> dict[str, list[Any]]:
     )
 
 
-def text_layer_pdf(image: Image.Image, dpi: int) -> bytes:
-    """A one-page PDF of `image` with Tesseract's invisible text layer over it: how a
-    page redacted in its pixels stays searchable. The page measures the image at `dpi`."""
+def text_layer_pdf(image: Image.Image, dpi: int, text_only: bool = False) -> bytes:
+    """A one-page PDF of `image` with Tesseract's invisible text layer over it (or the
+    layer alone): how a page redacted in its pixels stays searchable. The page measures
+    the image at `dpi`."""
     import pytesseract
 
-    return _tesseract(pytesseract.image_to_pdf_or_hocr, image, f" --dpi {dpi}", extension="pdf")  # type: ignore[no-any-return]
+    extra = f" --dpi {dpi}" + (" -c textonly_pdf=1" if text_only else "")
+    return _tesseract(pytesseract.image_to_pdf_or_hocr, image, extra, extension="pdf")  # type: ignore[no-any-return]
 
 
 def _tesseract(call: Any, image: Image.Image, extra: str, **kwargs: Any) -> object:

@@ -166,6 +166,8 @@ def _wide_gap(textpage: pdfium.PdfTextPage, before: int, after: int, raw: str) -
     height = left[3] - left[1]
     if height <= 0 or min(left[3], right[3]) - max(left[1], right[1]) <= 0.5 * height:
         return False  # not one line
+    if _invisible(textpage, before):
+        return False  # an OCR layer over a scan: each word is placed where the scan has it
     gap = right[0] - left[2]
     space = before + 1
     if pdfium_c.FPDFText_IsGenerated(textpage.raw, space) != 1:
@@ -173,6 +175,11 @@ def _wide_gap(textpage: pdfium.PdfTextPage, before: int, after: int, raw: str) -
         if box[2] - box[0] > 0:
             return gap > 1.5 * (box[2] - box[0])
     return gap > WIDE_GAP * height * (2 if _fixed_pitch(textpage, before) else 1)
+
+
+def _invisible(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    item = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+    return bool(item) and pdfium_c.FPDFTextObj_GetTextRenderMode(item) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
 
 
 def _fixed_pitch(textpage: pdfium.PdfTextPage, index: int) -> bool:
