@@ -19,9 +19,9 @@ reused between cases, and a practice key in the temporary folder.
    from the work per page.
 2. OCR: fixture pages rendered by PDFium at 300 dpi in greyscale and saved by Pillow
    as image-only PDFs, so every page goes to Tesseract. `--scan-files` one-page
-   files are scanned with --workers 2 and --workers 1; the scan hands out files in
-   chunks of 16 (redactor/scan.py CHUNK_FILES), so fewer than 17 files never use a
-   second worker, and 12 two-page files with --workers 2 show that too.
+   files are scanned with --workers 2 and --workers 1, and 12 two-page files with
+   --workers 2 (the scan hands each PDF or image to a worker alone, so a handful of
+   scanned letters still uses both cores).
 3. Apply, `--unreviewed redact --spans-only`: (a) copies of every fixture PDF, whose
    pages should go "glyphs"; (b) `--apply-pages` scanned pages (the two-page files),
    whose redacted pages go "raster" (render, burn, OCR text layer, OCR leak check).
@@ -66,7 +66,7 @@ WHAT = {
     "text-pdf-model-loaded": "the same scan in-process with one worker, imports and model load before the clock",
     "ocr-scan-workers-2": "one-page image-only PDFs at 300 dpi, --workers 2 (files go to workers 16 at a time)",
     "ocr-scan-workers-1": "the same files, --workers 1",
-    "ocr-scan-12-files-workers-2": "12 two-page image-only PDFs, --workers 2: one chunk, so one process",
+    "ocr-scan-12-files-workers-2": "12 two-page image-only PDFs, --workers 2 (each PDF is a chunk of its own)",
     "apply-text-pdfs": "every fixture PDF (text layer): redacted pages should go glyphs",
     "apply-scanned-pdfs": "two-page image-only PDFs: redacted pages go raster (render, burn, OCR layer, OCR leak check)",
 }

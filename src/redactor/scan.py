@@ -31,7 +31,7 @@ from .decide import Policy, decide_document
 from .decide.verdicts import set_verdicts
 from .detect.pipeline import Detector
 from .formats.csv_journal import CsvOptions
-from .ingest import IngestError, InputFile, load_document, ocr
+from .ingest import READERS, IngestError, InputFile, load_document, ocr
 from .ingest.patients import PatientList
 from .model import Document, Patient
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from multiprocessing.queues import Queue
 
 CHUNK_FILES = 16
+PAGED = frozenset(suffix for suffix, kind in READERS.items() if kind in ("pdf", "image"))
 CRASHED = "the worker process stopped while reading this file (out of memory, or a crash in a library)"
 
 
@@ -225,7 +226,7 @@ def scan(
                 continue
             finish(copy, duplicate, None)
 
-    chunks = [pending[i : i + CHUNK_FILES] for i in range(0, len(pending), CHUNK_FILES)]
+    chunks = _chunks(pending)
     try:
         runs = _run_dask(chunks, scheduler, job) if scheduler else _run(chunks, workers, detector, job, on_page)
         for outcomes in runs:
@@ -236,6 +237,14 @@ def scan(
         result.complete = False
     result.documents = [documents[s.shown_as] for s in order if s.shown_as in documents]
     return result
+
+
+def _chunks(pending: list[InputFile]) -> list[list[InputFile]]:
+    """Records in chunks of CHUNK_FILES; a PDF or image alone, since OCR may take
+    seconds a page and a handful of scanned letters should still use every worker."""
+    paged = [s for s in pending if s.path.suffix.lower() in PAGED]
+    rest = [s for s in pending if s.path.suffix.lower() not in PAGED]
+    return [[s] for s in paged] + [rest[i : i + CHUNK_FILES] for i in range(0, len(rest), CHUNK_FILES)]
 
 
 def _run(
