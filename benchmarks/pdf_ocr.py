@@ -64,7 +64,7 @@ WAIT_IDLE = 300.0  # --wait-idle
 WHAT = {
     "text-pdf-scan": "one text-layer PDF, `redactor scan` wall time as a user sees it (start-up and model load included)",
     "text-pdf-model-loaded": "the same scan in-process with one worker, imports and model load before the clock",
-    "ocr-scan-workers-2": "one-page image-only PDFs at 300 dpi, --workers 2 (files go to workers 16 at a time)",
+    "ocr-scan-workers-2": "one-page image-only PDFs at 300 dpi, --workers 2 (one file per task)",
     "ocr-scan-workers-1": "the same files, --workers 1",
     "ocr-scan-12-files-workers-2": "12 two-page image-only PDFs, --workers 2 (each PDF is a chunk of its own)",
     "apply-text-pdfs": "every fixture PDF (text layer): redacted pages should go glyphs",

@@ -291,3 +291,11 @@ def test_a_redacted_name_is_removed_everywhere_it_appears():
     ]
     out = redact_text(text, plan(doc, whole_entries=False))
     assert "karen" not in out.lower() and out.count("[REDACTED: third party]") == 2
+
+
+def test_a_redacted_name_does_not_take_the_patients_shared_surname_with_it():
+    from redactor.apply.plan import Redaction, _elsewhere
+
+    text = "Ann Jones seen. Karen Jones rang. Karen Jones again."
+    extra = _elsewhere(text, [Redaction(16, 27, "THIRD_PARTY_NAME")], [])
+    assert [(r.start, r.end) for r in extra] == [(34, 45)]  # the full name again, not "Jones" alone

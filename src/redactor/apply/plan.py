@@ -106,6 +106,8 @@ def _elsewhere(text: str, redactions: list[Redaction], kept: list[tuple[int, int
         if redaction.label in ("ENTRY", Category.UNREADABLE):
             continue
         for secret in secrets_for(text, [(redaction.start, redaction.end, redaction.label)]):
+            if secret.word:
+                continue  # a surname alone may be the patient's own: the leak check weighs those
             for match in secret.pattern.finditer(text):
                 if not any(s < match.end() and match.start() < e for s, e in taken):
                     extra.append(Redaction(match.start(), match.end(), redaction.label))
