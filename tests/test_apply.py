@@ -210,13 +210,23 @@ def test_text_leak_check_is_case_and_space_insensitive_but_word_bounded():
 
 def test_one_word_of_a_redacted_name_left_behind_is_a_leak():
     """A surname wrapped onto the next line and missed is what this catches."""
-    secrets = secrets_for("Mum Karen Jones rang", [(4, 15, "THIRD_PARTY_NAME")])
+    text = "Mum Karen Jones rang"
+    secrets = secrets_for(text, [(4, 15, "THIRD_PARTY_NAME")], names=[(4, 15)])
     assert check_text("Mum [REDACTED]\nJones rang", secrets)
     assert check_text("KAREN rang", secrets)
-    # A word the record keeps elsewhere may appear as often as it is kept, no more.
-    kept_too = secrets_for("Pt Ann Jones. Mum Karen Jones rang", [(18, 29, "THIRD_PARTY_NAME")])
-    assert not check_text("Pt Ann Jones. Mum [REDACTED] rang", kept_too)
-    assert check_text("Pt Ann Jones. Mum [REDACTED] Jones rang", kept_too)
+    # Inside what stays (the patient's own name), a word may remain as often as it stays.
+    text = "Pt Ann Jones. Mum Karen Jones rang"
+    kept = secrets_for(text, [(18, 29, "THIRD_PARTY_NAME")], kept=[(3, 12)], names=[(18, 29)])
+    assert not check_text("Pt Ann Jones. Mum [REDACTED] rang", kept)
+    assert check_text("Pt Ann Jones. Mum [REDACTED] Jones rang", kept)
+    # ... and an ordinary English word is not looked for alone.
+    ordinary = secrets_for(
+        "Son Will Walker rang",
+        [(4, 15, "THIRD_PARTY_NAME")],
+        names=[(4, 15)],
+        ordinary=frozenset({"will", "walker"}),
+    )
+    assert not check_text("Son [REDACTED] rang. Will use a walker.", ordinary)
 
 
 RECORD = (

@@ -23,7 +23,7 @@ from .. import __version__
 from ..formats import module_for
 from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
-from ..model import Box, Category, Document
+from ..model import Box, Category, Document, union_spans
 from ..report.json_report import NOTICE, remove_stale, write_atomic
 from .leaks import check_image, check_pdf, check_text, secrets_for
 from .pdf import PageResult, PdfRedactionError, redact_pdf
@@ -80,10 +80,10 @@ def prepare(
         except OSError as exc:
             raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
         data = _structured(document, source, original, redactions, marker, options)
-        secrets = secrets_for(document.text, spans, module.texts(original))
+        secrets = secrets_for(document.text, spans, module.texts(original), *_staying(document, redactions))
         leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
         return Output(document, target, data, redactions, leaks)
-    secrets = secrets_for(document.text, spans)
+    secrets = secrets_for(document.text, spans, None, *_staying(document, redactions))
     if document.format == "image":
         data, pages = _image(document, source, redactions)
         leaks = check_image(data, secrets)
@@ -102,6 +102,27 @@ def prepare(
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
         pages = []
     return Output(document, target, data, redactions, leaks, pages)
+
+
+def _staying(
+    document: Document, redactions: list[Redaction]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], frozenset[str]]:
+    """What the leak check needs to weigh a removed name's single words: the findings
+    that stay in the copy (touching no redaction), the third parties' names removed,
+    and the words not to look for alone (English words, the patient's own names)."""
+    from ..detect.resources import load_models
+
+    removed = union_spans((r.start, r.end) for r in redactions)
+    ends = [end for _, end in removed]
+    staying, names = [], []
+    for finding in document.findings:
+        index = bisect_right(ends, finding.start)
+        if index >= len(removed) or removed[index][0] >= finding.end:
+            staying.append((finding.start, finding.end))
+        elif finding.category is Category.THIRD_PARTY_NAME:
+            names.append((finding.start, finding.end))
+    own = {w.lower() for name in (*document.patient.forenames, document.patient.surname or "") for w in name.split()}
+    return staying, names, load_models().people.english | own
 
 
 def _refuse_unread(document: Document) -> None:

@@ -20,8 +20,11 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+from ..model import union_spans
 
 MIN_CHARS = 3  # shorter strings ("Jo") match too much ordinary text to prove anything
 
@@ -41,12 +44,23 @@ NAME_GLUE = frozenset({"and", "the", "van", "von", "der", "den", "del", "della",
 
 
 def secrets_for(
-    text: str, spans: Iterable[tuple[int, int, str]], universe: str | None = None
+    text: str,
+    spans: Iterable[tuple[int, int, str]],
+    universe: str | None = None,
+    kept: Iterable[tuple[int, int]] = (),
+    names: Iterable[tuple[int, int]] = (),
+    ordinary: frozenset[str] = frozenset(),
 ) -> list[Secret]:
-    """Patterns for the redacted strings; a whole removed entry is checked line by line.
+    """Patterns for the redacted strings; a whole removed entry is checked line by line,
+    and each word of a redacted name on its own.
 
     `universe` is all the text of the input as the leak check will read the output
-    (for structured formats, every string in the file); by default `text`.
+    (for structured formats, every string in the file); by default `text`. `kept` are
+    the spans of findings that stay (the patient, professionals, what a reviewer kept).
+    `names` are the removed third parties' names: each of their words may remain
+    inside what stays and nowhere else in `text`, so a surname the detector missed on
+    the next line fails the copy. Words in `ordinary` (English words such as "will" or
+    "walker", the patient's own names) and short acronyms are not looked for alone.
     """
     spans = list(spans)
     found: dict[str, Secret] = {}
@@ -60,21 +74,36 @@ def secrets_for(
             if key not in found:
                 pattern = r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)"
                 found[key] = Secret(label, re.compile(pattern, re.IGNORECASE))
-    for start, end, label in spans:
-        if label != "THIRD_PARTY_NAME":
-            continue
-        for word in re.findall(r"[^\W\d_][\w'’-]*", text[start:end]):
+    for start, end in names:
+        for word in re.findall(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?![\w'’-])", text[start:end]):
             key = word.lower()
-            if len(key) >= MIN_CHARS and key not in found and key not in NAME_GLUE:
+            acronym = word.isupper() and len(word) <= 4
+            if len(key) >= MIN_CHARS and key not in found and key not in NAME_GLUE | ordinary and not acronym:
                 pattern = r"(?<![\w'’-])" + re.escape(key) + r"(?![\w'’-])"
-                found[key] = Secret(label, re.compile(pattern, re.IGNORECASE), word=True)
-    removed = [(start, end) for start, end, _ in spans]
+                found[key] = Secret("THIRD_PARTY_NAME", re.compile(pattern, re.IGNORECASE), word=True)
+    removed = union_spans((start, end) for start, end, _ in spans)
+    staying = union_spans(kept)
     for key, secret in found.items():
-        if secret.label == "ENTRY" or secret.word:
-            inside = sum(any(s <= m.start() < e for s, e in removed) for m in secret.pattern.finditer(text))
-            total = sum(1 for _ in secret.pattern.finditer(universe if universe is not None else text))
-            found[key] = replace(secret, allowed=max(0, total - inside))
+        if secret.label != "ENTRY" and not secret.word:
+            continue
+        starts = [m.start() for m in secret.pattern.finditer(text)]
+        total = len(starts) if universe is None else sum(1 for _ in secret.pattern.finditer(universe))
+        if secret.word:  # inside what stays, and in the file's structure beyond the text
+            allowed = _inside(starts, staying) + total - len(starts)
+        else:
+            allowed = total - _inside(starts, removed)
+        found[key] = replace(secret, allowed=max(0, allowed))
     return list(found.values())
+
+
+def _inside(offsets: list[int], spans: tuple[tuple[int, int], ...]) -> int:
+    """How many offsets fall in the (sorted, disjoint) spans."""
+    ends = [end for _, end in spans]
+    count = 0
+    for offset in offsets:
+        index = bisect_right(ends, offset)
+        count += index < len(spans) and spans[index][0] <= offset
+    return count
 
 
 def leaks_in(text: str, secrets: list[Secret]) -> list[str]:
