@@ -375,19 +375,27 @@ def _shown(page: pdfium.PdfPage, box: Box) -> Box:
 
 
 def _lines(boxes: list[Box]) -> list[Box]:
-    """Character boxes joined into one bar per run along a line."""
+    """Character boxes joined into one bar per run along a line, across or (on a
+    turned page) down it."""
     out: list[Box] = []
     for box in boxes:
         if box[2] <= box[0] or box[3] <= box[1]:
             continue
-        last = out[-1] if out else None
-        height = box[3] - box[1]
-        overlap = min(box[3], last[3]) - max(box[1], last[1]) if last else 0.0
-        if last and overlap > 0.5 * min(height, last[3] - last[1]) and -1 <= box[0] - last[2] < 2 * height:
+        if out and (_next_along(out[-1], box, 0) or _next_along(out[-1], box, 1)):
+            last = out[-1]
             out[-1] = (min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]), max(last[3], box[3]))
         else:
             out.append(box)
     return out
+
+
+def _next_along(last: Box, box: Box, axis: int) -> bool:
+    """`box` follows `last` along the axis (0: x, 1: y): level with it across, and no
+    further on than two character heights."""
+    across = 1 - axis
+    overlap = min(box[across + 2], last[across + 2]) - max(box[across], last[across])
+    size = min(box[across + 2] - box[across], last[across + 2] - last[across])
+    return overlap > 0.5 * size and -1 <= box[axis] - last[axis + 2] < 2 * (box[across + 2] - box[across])
 
 
 def _pictures_under(page: pdfium.PdfPage, boxes: list[Box]) -> bool:
