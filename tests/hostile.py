@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 MARKER = "Zebedee Quarrington"
 MARKER_WORDS = ("Zebedee", "Quarrington")
-EXTENSIONS = (".txt", ".pdf", ".json", ".xml", ".csv", ".docx")
+EXTENSIONS = (".txt", ".pdf", ".json", ".xml", ".csv", ".docx", ".png", ".jpg", ".tif")
 
 
 class Case(NamedTuple):
@@ -354,6 +354,8 @@ def generic_cases() -> list[Case]:
         "xml-as-csv": ("journal.csv", gp2gp_extract().encode()),
         "docx-as-xml": ("record.xml", docx_package()),
         "json-as-docx": ("letter.docx", fhir_bundle(*fhir_resources())),
+        "pdf-as-png": ("scan.png", pdf_document()),
+        "text-as-jpg": ("scan.jpg", text_record().encode()),
     }
     out += [
         Case(f"wrong-extension-{name}", filename, data, "error") for name, (filename, data) in wrong.items()
@@ -758,6 +760,37 @@ def csv_cases() -> list[Case]:
     # fmt: on
 
 
+def png(width: int, height: int, body: bytes = b"") -> bytes:
+    """A PNG whose header claims any size; `body` stands in for its image data."""
+    import struct
+    import zlib as _zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", _zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def image_cases() -> list[Case]:
+    import io as _io
+
+    from PIL import Image
+
+    buffer = _io.BytesIO()
+    Image.new("L", (400, 300), 255).save(buffer, "PNG")
+    good = buffer.getvalue()
+    frames = _io.BytesIO()
+    Image.new("1", (8, 8), 1).save(frames, "TIFF", save_all=True, append_images=[Image.new("1", (8, 8), 1)] * 600)
+    return [
+        Case("png-blank-page", "blank.png", good, "read"),
+        Case("png-truncated", "truncated.png", good[: len(good) // 2], "error"),
+        Case("png-pixel-bomb", "bomb.png", png(100_000, 100_000, b"\x78\x9c" + b"\x00" * 64), "error"),
+        Case("png-zero-size", "zero.png", png(0, 0), "error"),
+        Case("tiff-too-many-frames", "frames.tif", frames.getvalue(), "error"),
+    ]
+
+
 def cases() -> list[Case]:
     """The whole CI corpus; names are unique."""
     out = [
@@ -769,6 +802,7 @@ def cases() -> list[Case]:
         *gp2gp_cases(),
         *docx_cases(),
         *csv_cases(),
+        *image_cases(),
     ]
     names = [c.name for c in out]
     assert len(names) == len(set(names)), "case names are unique"
