@@ -2,9 +2,10 @@
 
     python fuzz/run.py READER [--seconds N] [--corpus DIR] [-- LIBFUZZER_ARGS...]
 
-READER is one of text, pdf, fhir, gp2gp, csv, docx, or docx-body (the input is
-word/document.xml inside a sound package, so mutations reach python-docx rather
-than break the zip). Each input goes through `load_document` as a file of that
+READER is one of text, pdf, fhir, gp2gp, csv, docx, png, tiff, or docx-body (the
+input is word/document.xml inside a sound package, so mutations reach python-docx
+rather than break the zip). An image that decodes is OCR'd, about a second an
+input, so png and tiff find most in Pillow's decoders and redactor's limits. Each input goes through `load_document` as a file of that
 type; the target fails on any exception other than IngestError, and on an
 IngestError whose message is not one line. Seeds are the hostile corpus
 (tests/hostile.py) for that file type. A failing input is saved as crash-<sha1>
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.hostile, for the seeds
 
 SUFFIX = {"text": ".txt", "pdf": ".pdf", "fhir": ".json", "gp2gp": ".xml", "csv": ".csv", "docx": ".docx",
-          "docx-body": ".docx"}  # fmt: skip
+          "docx-body": ".docx", "png": ".png", "tiff": ".tif"}  # fmt: skip
 # Words libFuzzer may splice in: the names each reader looks for.
 TOKENS = {
     "text": ["Name:", "DOB:", "NHS No:", "Address:", "12-Mar-2024 10:32", "Dr ", "Re:", "\r\n", "\ufeff", "\t"],
@@ -44,6 +45,10 @@ TOKENS = {
                   "<w:tcPr>", '<w:gridSpan w:val="2"/>', "<w:vMerge/>", '<w:vMerge w:val="restart"/>', "<w:hyperlink>",
                   "<w:sectPr>", "<w:headerReference", "<w:sdt>", "<w:sdtContent>", "<w:ins>", "<w:del>",
                   "<w:body>", "</w:body>", "<!DOCTYPE", "&#", "<![CDATA["],
+    "png": ["\x89PNG\r\n\x1a\n", "IHDR", "IDAT", "IEND", "PLTE", "tRNS", "tEXt", "zTXt", "iTXt", "pHYs", "eXIf",
+            "acTL", "fcTL", "\x00\x00\x00\x0d", "\x78\x9c"],
+    "tiff": ["II*\x00", "MM\x00*", "\x00\x01", "\x01\x00", "\x03\x00", "\x04\x00", "\x11\x01", "\x17\x01",
+             "\x12\x01", "\x03\x01", "\xff\xff\xff\xff"],
     "docx": ["PK\x03\x04", "PK\x01\x02", "PK\x05\x06", "[Content_Types].xml", "word/document.xml", "_rels/.rels",
              "<w:p>", "<w:r>", "<w:t>", "<w:tbl>", "<w:tr>", "<w:tc>", "<w:gridSpan", "<w:vMerge", "<!DOCTYPE"],
 }  # fmt: skip
@@ -61,7 +66,7 @@ def main() -> None:
     parser.add_argument("libfuzzer", nargs="*", help="extra libFuzzer arguments, after --")
     args = parser.parse_args()
 
-    with atheris.instrument_imports(include=["redactor", "pypdf", "docx"]):
+    with atheris.instrument_imports(include=["redactor", "pypdf", "docx", "PIL"]):
         from redactor.ingest import IngestError, InputFile, load_document
 
     from tests.hostile import cases, docx_package
