@@ -657,9 +657,10 @@ def apply_command(
     Each copy mirrors its input's path below the folder that holds every input; the
     set replaces --out in one step. A file that cannot be redacted safely gets no copy
     and a line in the manifest's errors (exit 2)."""
-    from .apply import ApplyError, UnreviewedError, check_out_folder, prepare, write_outputs
+    from .apply import ApplyError, Settings, check_out_folder, prepare_all, write_outputs
     from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
+    from .scan import default_workers
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
         raise _fail("--marker may use only the {category} placeholder")
@@ -686,7 +687,7 @@ def apply_command(
         raise typer.Exit(EXIT_INTERRUPTED)
     root = _common_root(paths)
     unread_withholds_document = load_policy(policy).unreadable == "document"
-    outputs, errors, targets = [], list(scanned.errors), {}
+    outputs, errors, targets, work = [], list(scanned.errors), {}, []
     for document in scanned.documents:
         source = Path(document.path)
         target = Path(os.path.abspath(source)).relative_to(root)
@@ -694,28 +695,22 @@ def apply_command(
             errors.append((document.path, f"would write the same output as {same}; apply them separately"))
             continue
         targets[target] = document.path
-        try:
-            output = prepare(
-                document,
-                source,
-                target,
-                unreviewed,
-                FIXED_MARKER if fixed_marker else marker,
-                whole_entries,
-                scanned.csv_map,
-                unread_withholds_document,
-            )
-        except (UnreviewedError, ApplyError) as exc:
-            errors.append((document.path, str(exc)))
-            continue
-        except Exception as exc:  # one document's bug must not cost the others their copies
-            errors.append((document.path, f"could not write the copy ({type(exc).__name__})"))
-            continue
-        if output.leaks:
+        work.append((document, source, target))
+    settings = Settings(
+        unreviewed,
+        FIXED_MARKER if fixed_marker else marker,
+        whole_entries,
+        scanned.csv_map,
+        unread_withholds_document,
+    )
+    for document, output, error in prepare_all(work, settings, workers or default_workers()):
+        if output is None:
+            errors.append((document.path, error or "could not write the copy"))
+        elif output.leaks:
             where = ", ".join(output.leaks)
             errors.append((document.path, f"redacted text still recoverable from {where}: no copy written"))
-            continue
-        outputs.append(output)
+        else:
+            outputs.append(output)
     try:
         manifest = write_outputs(outputs, errors, out, scanned.decisions.path, reviewer or current_reviewer())
     except (OSError, ApplyError) as exc:

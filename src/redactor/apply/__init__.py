@@ -11,13 +11,18 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 from bisect import bisect_right
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..formats import module_for
@@ -38,7 +43,16 @@ from .plan import (
     withheld_pages,
 )
 
-__all__ = ["ApplyError", "Output", "UnreviewedError", "check_out_folder", "prepare", "write_outputs"]
+__all__ = [
+    "ApplyError",
+    "Output",
+    "Settings",
+    "UnreviewedError",
+    "check_out_folder",
+    "prepare",
+    "prepare_all",
+    "write_outputs",
+]
 
 
 class ApplyError(Exception):
@@ -102,6 +116,54 @@ def prepare(
         leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
         pages = []
     return Output(document, target, data, redactions, leaks, pages)
+
+
+class Settings(NamedTuple):
+    """What `apply` was asked for, the same for every document of a run."""
+
+    unreviewed: str | None
+    marker: str
+    whole_entries: bool = True
+    options: object = None
+    unread_withholds_document: bool = False
+
+
+Work = tuple[Document, Path, Path]  # the document, its file, where its copy goes in the set
+
+
+def prepare_all(
+    work: list[Work], settings: Settings, workers: int = 1
+) -> Iterator[tuple[Document, Output | None, str | None]]:
+    """Each document's copy, or why it has none, in input order. PDFs and scans are
+    prepared in worker processes when there are several: a page redacted in its
+    pixels is rendered and read by OCR twice, seconds a page, and text copies take
+    milliseconds, so only paged documents are worth sending out."""
+    paged = [i for i, (document, _, _) in enumerate(work) if document.pages is not None]
+    done: dict[int, tuple[Output | None, str | None]] = {}
+    if workers > 1 and len(paged) > 1:
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = {i: pool.submit(prepare_one, work[i], settings) for i in paged}
+                for i, future in futures.items():
+                    done[i] = future.result()
+        except BrokenProcessPool:
+            pass  # what did not finish is prepared here, one by one
+    for i, (document, _, _) in enumerate(work):
+        output, error = done[i] if i in done else prepare_one(work[i], settings)
+        yield document, output, error
+
+
+def prepare_one(item: Work, settings: Settings) -> tuple[Output | None, str | None]:
+    """One document's copy, or the one-line reason it has none (never record text)."""
+    document, source, target = item
+    try:
+        output = prepare(document, source, target, *settings)
+    except (UnreviewedError, ApplyError) as exc:
+        return None, str(exc)
+    except Exception as exc:  # one document's bug must not cost the others their copies
+        return None, f"could not write the copy ({type(exc).__name__})"
+    return output, None
 
 
 def _staying(
