@@ -4,10 +4,9 @@ pdfminer.six, pypdf) and, for pages that are pictures (scans, rasterised pages,
 image files), by reading the released pixels again with OCR.
 
 What is looked for is what should have been removed, not only what was: every
-redacted string, and each word of a redacted name on its own, so a surname left
-behind on the next line of a wrapped name is found. A word the record also uses
-where nothing was removed (a relative who shares the patient's surname) may appear
-as often as it does there, and no more.
+redacted string, and each word of a removed third party's name on its own, so a
+surname the detector missed elsewhere is found. Such a word may remain only inside
+findings that stay (the patient's name, a professional's, a reviewer's keep).
 
 Matching ignores case, whitespace and punctuation between words but respects word
 boundaries, so "Karen  JONES" and "karen-jones" count as "Karen Jones" while a
