@@ -762,25 +762,23 @@ def csv_cases() -> list[Case]:
 
 def png(width: int, height: int, body: bytes = b"") -> bytes:
     """A PNG whose header claims any size; `body` stands in for its image data."""
-    import struct
-    import zlib as _zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", _zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
 def image_cases() -> list[Case]:
-    import io as _io
+    import io
 
     from PIL import Image
 
-    buffer = _io.BytesIO()
+    buffer = io.BytesIO()
     Image.new("L", (400, 300), 255).save(buffer, "PNG")
     good = buffer.getvalue()
-    frames = _io.BytesIO()
+    frames = io.BytesIO()
     Image.new("1", (8, 8), 1).save(frames, "TIFF", save_all=True, append_images=[Image.new("1", (8, 8), 1)] * 600)
     return [
         Case("png-blank-page", "blank.png", good, "read"),

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from redactor.cli import app
 
+from .producers.build import HEADLESS_CHROMIUM
+
 EVIL = (
     "Name: Mr Daniel HARGREAVES\nDOB: 14-Feb-1988\n\n"
     "12-Mar-2024 10:32  Dr Anita PATEL (GP)  Face to face\n"
@@ -52,14 +54,7 @@ def test_report_renders_in_chromium_and_injected_script_does_not_run(report, tmp
     dom = subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_CHROMIUM,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--dump-dom",
             report.as_uri(),

@@ -163,6 +163,10 @@ class Patient:
     phones: tuple[str, ...] = ()  # digits only
     emails: tuple[str, ...] = ()  # lower case
 
+    def name_words(self) -> frozenset[str]:
+        """Every word of the patient's names, lower case: theirs to see wherever they stand."""
+        return frozenset(w.lower() for name in (*self.forenames, self.surname or "") for w in name.split())
+
     def merged(self, override: Patient) -> Patient:
         """Fields given on the command line win over the export's own."""
         return Patient(
@@ -296,14 +300,14 @@ class Document:
             source["page"] = self.page_of(finding.start)
         return source
 
-    def boxes_of(self, finding: Finding) -> list[Box]:
-        """Where a finding stands on a page read by OCR (in the page's unit); empty
-        for text that came from a text layer, whose boxes apply finds in the PDF."""
-        number = self.page_of(finding.start)
+    def boxes_of(self, start: int, end: int) -> list[Box]:
+        """Where [start, end) (within one page) stands on a page read by OCR, in the
+        page's unit; empty for text from a text layer, whose boxes apply finds in the PDF."""
+        number = self.page_of(start)
         if number is None or len(self.layout) < number or not self.layout[number - 1].ocr:
             return []
         base = self.page_starts[number - 1]
-        return self.layout[number - 1].boxes(finding.start - base, finding.end - base)
+        return self.layout[number - 1].boxes(start - base, end - base)
 
     def page_of(self, offset: int) -> int | None:
         if not self.page_starts:

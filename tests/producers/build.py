@@ -37,6 +37,18 @@ MARGIN = 56.7  # 20 mm
 SIZE = 11.0  # points
 GAP = 12.0  # between columns, points
 TIMEOUT = 120  # seconds for one tool run
+# Chromium headless on a machine with no network: without the background-networking
+# flags it tries, and fails, to reach Google's hosts at every start (tests/test_html.py too).
+HEADLESS_CHROMIUM = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 # A str from build() starting with this is a producer whose tool is there but failed:
 # a failure to report, not a skip.
 FAILED = "failed: "
@@ -162,14 +174,7 @@ def _chromium(target: Path, work: Path, layout: str) -> str:
     run(
         [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_CHROMIUM,
             f"--user-data-dir={work / 'chromium-profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={target}",

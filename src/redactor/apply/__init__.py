@@ -183,8 +183,7 @@ def _staying(
             staying.append((finding.start, finding.end))
         elif finding.category is Category.THIRD_PARTY_NAME:
             names.append((finding.start, finding.end))
-    own = {w.lower() for name in (*document.patient.forenames, document.patient.surname or "") for w in name.split()}
-    return staying, names, load_models().people.english | own
+    return staying, names, load_models().people.english | document.patient.name_words()
 
 
 def _refuse_unread(document: Document) -> None:
@@ -203,11 +202,9 @@ def _image(document: Document, source: Path, redactions: list[Redaction]) -> tup
     from .image import ImageRedactionError, redact_image
 
     boxes: dict[int, list[Box]] = {}
-    for item in redactions:
-        number = document.page_of(item.start) or 1
-        base = document.page_starts[number - 1]
-        layout = document.layout[number - 1]
-        boxes.setdefault(number - 1, []).extend(layout.boxes(item.start - base, item.end - base))
+    for item in redactions:  # each within one page: redactions never cross a page break
+        page = (document.page_of(item.start) or 1) - 1
+        boxes.setdefault(page, []).extend(document.boxes_of(item.start, item.end))
     withheld = withheld_pages(document)
     try:
         data = redact_image(source.read_bytes(), boxes, {n - 1 for n in withheld})

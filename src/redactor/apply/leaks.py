@@ -127,7 +127,7 @@ def check_pdf(data: bytes, secrets: list[Secret], ocr_pages: Iterable[int] = ())
         problems += [f"{place}: {label}" for label in leaks_in(text, looked_for)]
     pages = sorted(set(ocr_pages))
     if pages:
-        text = "\n".join(_ocr_pdf_page(data, number) for number in pages)
+        text = _ocr_pdf_pages(data, pages)
         problems += [f"page pixels (OCR): {label}" for label in leaks_in(text, secrets)]
     return problems
 
@@ -140,20 +140,17 @@ def check_image(data: bytes, secrets: list[Secret]) -> list[str]:
     return [f"image pixels (OCR): {label}" for label in leaks_in(text, secrets)]
 
 
-def _ocr_pdf_page(data: bytes, number: int) -> str:
+def _ocr_pdf_pages(data: bytes, numbers: list[int]) -> str:
     import pypdfium2 as pdfium
 
     from ..ingest import ocr
+    from ..ingest.pdf import read_pixels
 
     if not ocr.available():
         return ""
     document = pdfium.PdfDocument(data)
     try:
-        bitmap = document[number - 1].render(scale=300 / 72, grayscale=True)
-        try:
-            return ocr.ocr_image(bitmap.to_pil(), 300).text
-        finally:
-            bitmap.close()
+        return "\n".join(read_pixels(document[number - 1]).text for number in numbers)
     finally:
         document.close()
 

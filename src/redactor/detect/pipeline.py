@@ -612,8 +612,7 @@ def _by_structure(document: Document, findings: list[Finding]) -> list[Finding]:
         segment = document.segment_of(finding.start)
         if segment is None or segment.kind == "text":
             kept.append(finding)
-    patient = document.patient
-    patients_own = {w.lower() for name in (*patient.forenames, patient.surname or "") for w in name.split()}
+    patients_own = document.patient.name_words()
     for segment in document.segments:
         if segment.kind in STRUCTURE_PERSON:
             category, reason = STRUCTURE_PERSON[segment.kind]

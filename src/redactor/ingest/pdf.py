@@ -23,6 +23,7 @@ import io
 import logging
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -31,6 +32,9 @@ from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from ..model import PageLayout
 from .errors import IngestError
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage
 
 PAGE_BREAK = "\f"
 OCR_DPI = 300
@@ -222,13 +226,10 @@ def _ocr_page(page: pdfium.PdfPage, number: int, ocr: bool, garbled: bool) -> tu
     if not ocr or not ocr_engine.available():
         why = f"page {number}: {what} and OCR is not available (install Tesseract); check it by hand"
         return "", PageLayout(width, height, unreadable=why)
-    bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
     try:
-        result = ocr_engine.ocr_image(bitmap.to_pil(), OCR_DPI)
+        result = read_pixels(page)
     except ocr_engine.OcrError as exc:
         return "", PageLayout(width, height, unreadable=f"page {number}: {what} and OCR failed ({exc})")
-    finally:
-        bitmap.close()
     scale = 72 / OCR_DPI
     words = tuple(
         (w.start, w.end, w.box[0] * scale, w.box[1] * scale, w.box[2] * scale, w.box[3] * scale)
@@ -236,6 +237,18 @@ def _ocr_page(page: pdfium.PdfPage, number: int, ocr: bool, garbled: bool) -> tu
     )
     why = f"page {number}: {result.unreadable}; check it by hand" if result.unreadable else None
     return result.text, PageLayout(width, height, words=words, ocr=True, doubtful=result.doubtful, unreadable=why)
+
+
+def read_pixels(page: pdfium.PdfPage) -> OcrPage:
+    """The page rendered at OCR_DPI and read by Tesseract (an OcrError if it cannot be),
+    boxes in the rendering's pixels: how a scan is read, and a rasterised copy checked."""
+    from .ocr import ocr_image
+
+    bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
+    try:
+        return ocr_image(bitmap.to_pil(), OCR_DPI)
+    finally:
+        bitmap.close()
 
 
 def _gate(data: bytes) -> None:

@@ -139,7 +139,7 @@ def _ocr_pages(doc: Document) -> dict[str, object]:
 
 
 def _boxes(doc: Document, finding: Finding) -> dict[str, object]:
-    boxes = doc.boxes_of(finding)
+    boxes = doc.boxes_of(finding.start, finding.end)
     return {"boxes": [[round(v, 1) for v in box] for box in boxes]} if boxes else {}
 
 
