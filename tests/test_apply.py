@@ -259,7 +259,7 @@ def test_apply_stops_on_unreviewed_then_writes_text_and_manifest(folder, tmp_pat
     )
     assert result.exit_code == 0, result.output
     redacted = (out / "record.txt").read_text()  # absolute inputs are written by name
-    assert "Karen" not in redacted and "BP 128/84" in redacted and "[REDACTED: hidden entry]" in redacted
+    assert "Karen" not in redacted and "BP 128/84" in redacted and "\n[REDACTED: entry withheld]\n" in redacted
     assert (folder / "record.txt").read_bytes() == before  # input untouched
     manifest = json.loads((out / "redactor-manifest.json").read_text())
     [doc] = manifest["documents"]

@@ -563,8 +563,7 @@ def review(
     _print_errors(err, scanned.errors, scanned.traces if verbose else None)
     if scanned.errors:
         raise typer.Exit(EXIT_ERROR)
-    undecided = sum(not item.decided for item in session.items)
-    raise typer.Exit(EXIT_FINDINGS if undecided else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if session.undecided() else EXIT_CLEAN)
 
 
 @app.command("triage")
@@ -686,7 +685,7 @@ def apply_command(
         err.print("nothing written: the scan was interrupted")
         raise typer.Exit(EXIT_INTERRUPTED)
     root = _common_root(paths)
-    unread_withholds_document = load_policy(policy).unreadable == "document"
+    chosen_policy = load_policy(policy)
     outputs, errors, targets, work = [], list(scanned.errors), {}, []
     for document in scanned.documents:
         source = Path(document.path)
@@ -701,7 +700,8 @@ def apply_command(
         FIXED_MARKER if fixed_marker else marker,
         whole_entries,
         scanned.csv_map,
-        unread_withholds_document,
+        chosen_policy.unreadable == "document",
+        FIXED_MARKER if fixed_marker else chosen_policy.withheld_entry,
     )
     for document, output, error in prepare_all(work, settings, workers or default_workers()):
         if output is None:

@@ -277,6 +277,8 @@ class Document:
     record_notes: list[str] = field(default_factory=list)
     # Entries the source system marks as not for the patient (GP2GP/FHIR "NOPAT").
     withheld_entries: list[str] = field(default_factory=list)
+    # Who made the recorded decisions that apply to this document (for the manifest).
+    reviewers: list[str] = field(default_factory=list)
 
     def segment_of(self, offset: int) -> Segment | None:
         index = bisect_right(self.segments, offset, key=lambda s: s.start) - 1

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..decide.policy import DEFAULT_WITHHELD_ENTRY
 from ..formats import module_for
 from ..ingest import IngestError, read_record
 from ..ingest.pdf import PAGE_BREAK
@@ -39,6 +40,7 @@ from .plan import (
     marker_pattern,
     plan,
     redact_text,
+    replacement,
     unreadable,
     withheld_pages,
 )
@@ -78,6 +80,7 @@ def prepare(
     whole_entries: bool = True,
     options: object = None,
     unread_withholds_document: bool = False,
+    entry_marker: str = DEFAULT_WITHHELD_ENTRY,
 ) -> Output:
     """Redacted bytes for one document, already leak-checked (`leaks` lists any problem)."""
     redactions = plan(document, unreviewed, whole_entries)
@@ -93,9 +96,9 @@ def prepare(
             original = source.read_bytes()
         except OSError as exc:
             raise ApplyError(f"cannot read it again to write the copy: {exc}") from None
-        data = _structured(document, source, original, redactions, marker, options)
+        data = _structured(document, source, original, redactions, (marker, entry_marker), options)
         secrets = secrets_for(document.text, spans, module.texts(original), *_staying(document, redactions))
-        leaks = check_text(marker_pattern(marker).sub(" ", module.texts(data)), secrets)
+        leaks = check_text(marker_pattern(marker, entry_marker).sub(" ", module.texts(data)), secrets)
         return Output(document, target, data, redactions, leaks)
     secrets = secrets_for(document.text, spans, None, *_staying(document, redactions))
     if document.format == "image":
@@ -111,9 +114,9 @@ def prepare(
         scanned = {p.page for p in pages if p.method == "raster"}
         leaks = check_pdf(data, secrets, ocr_pages=scanned)
     else:
-        text = redact_text(document.text, redactions, marker)
+        text = redact_text(document.text, redactions, marker, entry_marker)
         data = text.encode("utf-8")
-        leaks = check_text(marker_pattern(marker).sub(" ", text), secrets)
+        leaks = check_text(marker_pattern(marker, entry_marker).sub(" ", text), secrets)
         pages = []
     return Output(document, target, data, redactions, leaks, pages)
 
@@ -126,6 +129,7 @@ class Settings(NamedTuple):
     whole_entries: bool = True
     options: object = None
     unread_withholds_document: bool = False
+    entry_marker: str = DEFAULT_WITHHELD_ENTRY
 
 
 Work = tuple[Document, Path, Path]  # the document, its file, where its copy goes in the set
@@ -220,7 +224,7 @@ def _structured(
     source: Path,
     original: bytes,
     redactions: list[Redaction],
-    marker: str,
+    markers: tuple[str, str],
     options: object,
 ) -> bytes:
     """Write each redaction into the field it came from; everything else stays as it was."""
@@ -239,7 +243,7 @@ def _structured(
             segment = segments[index]
             if item.start < segment.end:  # a whole hidden entry spans many fields: a marker in each
                 start, end = max(item.start, segment.start), min(item.end, segment.end)
-                local = (start - segment.start, end - segment.start, marker.format(category=item.words))
+                local = (start - segment.start, end - segment.start, replacement(item, *markers))
                 per_field.setdefault(index, []).append(local)
             index += 1
     for index, target in enumerate(parsed.fields):

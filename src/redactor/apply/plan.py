@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..decide.policy import DEFAULT_WITHHELD_ENTRY
 from ..formats import splice
 from ..model import Action, Category, Document, Finding, Verdict
 
@@ -54,7 +55,9 @@ def plan(document: Document, unreviewed: str | None = None, whole_entries: bool 
 
     `unreviewed` is None (stop if any finding awaits review), "redact" or "keep";
     `whole_entries` removes every entry whose verdict is hide, as the clinical system
-    would (off for a subject-access copy that keeps the rest of each entry).
+    would (off for a subject-access copy that keeps the rest of each entry). With
+    "redact", an entry still held for review is hidden whole too: what no person has
+    looked at is never released half-redacted.
     """
     waiting = [f for f in document.findings if f.action is Action.REVIEW and f.decision is None]
     if waiting and unreviewed is None:
@@ -79,7 +82,8 @@ def plan(document: Document, unreviewed: str | None = None, whole_entries: bool 
         if f.start < f.end and f.rule != PAGE_RULE
     ]
     if whole_entries:
-        chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict is Verdict.HIDE]
+        hidden = {Verdict.HIDE, Verdict.REVIEW} if unreviewed == "redact" else {Verdict.HIDE}
+        chosen += [Redaction(e.start, e.end, "ENTRY") for e in document.entries if e.verdict in hidden]
     kept = [(f.start, f.end) for f in document.findings if f.decision == "keep"]
     return _merge(chosen + _elsewhere(document.text, _merge(chosen, document.text), kept), document.text)
 
@@ -140,19 +144,33 @@ def counts(redactions: list[Redaction]) -> dict[str, int]:
     return dict(sorted(Counter(r.label for r in redactions).items()))
 
 
-def redact_text(text: str, redactions: list[Redaction], marker: str = DEFAULT_MARKER) -> str:
-    """Replace each span by its marker; newlines inside a removed span are kept so
-    the rest of the record keeps its line layout."""
+def replacement(redaction: Redaction, marker: str, entry_marker: str = DEFAULT_WITHHELD_ENTRY) -> str:
+    """What stands in for a redaction: its marker, or for a whole entry the one fixed line."""
+    return entry_marker if redaction.label == "ENTRY" else marker.format(category=redaction.words)
+
+
+def redact_text(
+    text: str, redactions: list[Redaction], marker: str = DEFAULT_MARKER, entry_marker: str = DEFAULT_WITHHELD_ENTRY
+) -> str:
+    """Replace each span by its marker. Newlines inside a removed span are kept so the
+    rest of the record keeps its line layout; a withheld entry becomes one line, so
+    the copy never tells how long it was."""
     return splice(
         text,
         [
-            (r.start, r.end, marker.format(category=r.words) + "\n" * text.count("\n", r.start, r.end))
+            (
+                r.start,
+                r.end,
+                replacement(r, marker, entry_marker)
+                + ("" if r.label == "ENTRY" else "\n" * text.count("\n", r.start, r.end)),
+            )
             for r in redactions
         ],
     )
 
 
-def marker_pattern(marker: str) -> re.Pattern[str]:
+def marker_pattern(marker: str, entry_marker: str = DEFAULT_WITHHELD_ENTRY) -> re.Pattern[str]:
     """Matches the markers this run writes, so the leak check does not read a
     marker ("[REDACTED: safeguarding]") as the text it replaced."""
-    return re.compile(re.escape(marker).replace(re.escape("{category}"), "[a-z ]+"))
+    spans = re.escape(marker).replace(re.escape("{category}"), "[a-z ]+")
+    return re.compile(f"{spans}|{re.escape(entry_marker)}")

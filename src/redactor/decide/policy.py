@@ -15,6 +15,7 @@ from ..detect.resources import models_dir
 from ..model import ACTION_RANK, Action, Category, Finding
 
 DEFAULT_POLICY = "patient-access"
+DEFAULT_WITHHELD_ENTRY = "[REDACTED: entry withheld]"
 # Findings raised by a trained model with no rule or word list behind them.
 MODEL_ONLY_RULES = frozenset({"passages/sentence-classifier"})
 
@@ -33,6 +34,8 @@ class Policy:
     # What apply withholds for text it could not read and no reviewer cleared: the
     # page (or the words OCR was unsure of), or the whole document.
     unreadable: str = "page"
+    # The one line that stands for an entry apply withholds: the same whatever its length.
+    withheld_entry: str = DEFAULT_WITHHELD_ENTRY
 
     def action_for(self, finding: Finding) -> Action:
         if finding.category is Category.UNREADABLE:
@@ -81,10 +84,14 @@ def load_policy(source: str | Path | None = None) -> Policy:
     unreadable = data.get("unreadable", "page")
     if unreadable not in ("page", "document"):
         raise PolicyError(f"{path}: unreadable must be one of page, document")
+    withheld_entry = data.get("withheld_entry", DEFAULT_WITHHELD_ENTRY)
+    if not isinstance(withheld_entry, str) or not withheld_entry.strip() or "\n" in withheld_entry:
+        raise PolicyError(f"{path}: withheld_entry must be one line of text")
     return Policy(
         name=str(data.get("name") or path.stem),
         actions=actions,
         review_below=review_below,
         quiet=Action(quiet),
         unreadable=unreadable,
+        withheld_entry=withheld_entry.strip(),
     )

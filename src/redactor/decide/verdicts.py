@@ -3,10 +3,12 @@ entry gets hide, review or show from the strongest action among its findings."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..model import ACTION_RANK, Action, Document, Verdict
+from ..model import ACTION_RANK, HOLDS, Action, Document, Entry, Verdict
+from ..vocabulary import counted
 from .policy import Policy
 
 VERDICT_FOR = {
@@ -15,6 +17,7 @@ VERDICT_FOR = {
     Action.NOTE: Verdict.SHOW,
     Action.KEEP: Verdict.SHOW,
 }
+DECIDED = {"hide": Verdict.HIDE, "show": Verdict.SHOW}
 
 
 def decide_document(
@@ -36,6 +39,7 @@ def decide_document(
 
 
 def set_verdicts(document: Document) -> None:
+    """Each entry's verdict from its strongest finding; a reviewer's hide or show wins."""
     strongest: dict[str, Action] = {}
     for finding in document.findings:
         if (
@@ -44,6 +48,25 @@ def set_verdicts(document: Document) -> None:
         ):
             strongest[finding.entry] = finding.action
     document.entries = [
-        replace(entry, verdict=VERDICT_FOR[strongest.get(entry.id, Action.KEEP)])
+        replace(entry, verdict=DECIDED.get(entry.decision) or VERDICT_FOR[strongest.get(entry.id, Action.KEEP)])
         for entry in document.entries
     ]
+
+
+def why(document: Document, entry: Entry) -> str:
+    """The one line that says why an entry is held: "HIDE: safeguarding 5,
+    third-party name 3"; a reviewer's own call says so."""
+    held = Counter(f.category for f in document.findings if f.entry == entry.id and f.action in HOLDS)
+    verdict = str(entry.verdict).upper()
+    if entry.decision:
+        return f"{verdict} (reviewer)" + (f": {counted(held)}" if held else "")
+    if held:
+        return f"{verdict}: {counted(held)}"
+    noted = Counter(f.category for f in document.findings if f.entry == entry.id and f.action is Action.NOTE)
+    return f"{verdict}: " + (f"notes only ({counted(noted)})" if noted else "nothing found")
+
+
+def awaiting(document: Document) -> Counter[Action]:
+    """Findings no person has decided, by the action they would get: what `check`
+    counts and what stops `apply`, so both say the same numbers."""
+    return Counter(f.action for f in document.findings if f.action in HOLDS and f.decision is None)

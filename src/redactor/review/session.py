@@ -64,6 +64,9 @@ class ReviewSession:
             return None
         return self.items[self.index]
 
+    def undecided(self) -> int:
+        return sum(not item.decided for item in self.items)
+
     def progress(self) -> str:
         return f"{sum(item.decided for item in self.items)} of {len(self.items)} decided"
 
