@@ -309,3 +309,49 @@ def test_a_redacted_name_does_not_take_the_patients_shared_surname_with_it():
     text = "Ann Jones seen. Karen Jones rang. Karen Jones again."
     extra = _elsewhere(text, [Redaction(16, 27, "THIRD_PARTY_NAME")], [])
     assert [(r.start, r.end) for r in extra] == [(34, 45)]  # the full name again, not "Jones" alone
+
+
+def test_unreviewed_redact_withholds_held_entries_whole_as_one_fixed_line(folder, tmp_path):
+    """Nothing held back is half-released: an entry still held for review goes whole,
+    and what stands in its place says nothing of its length."""
+    record = folder / "record.txt"
+    record.write_text(
+        RECORD + "\n20-Mar-2024 11:00  Dr Anita PATEL (GP)  Telephone\n"
+        "Kayden made subject of a CP plan under category neglect.\nConcerns: home conditions,\n"
+        "parental cannabis use, father's untreated psychosis.\n"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["apply", str(folder), "--out", str(out), "--unreviewed", "redact"])
+    assert result.exit_code == 0, result.output
+    copy = (out / "record.txt").read_text()
+    assert "BP 128/84" in copy  # a routine entry stays
+    for words in ("Kayden", "CP plan", "home conditions", "cannabis", "Smelt"):
+        assert words not in copy
+    assert copy.count("[REDACTED: entry withheld]") == 2
+    assert "\n\n\n" not in copy  # one line: no blank lines stand for its length
+
+    spans = tmp_path / "spans"
+    result = runner.invoke(
+        app, ["apply", str(folder), "--out", str(spans), "--unreviewed", "redact", "--spans-only"]
+    )
+    assert result.exit_code == 0, result.output
+    subject_access = (spans / "record.txt").read_text()
+    assert "entry withheld" not in subject_access and "Kayden" not in subject_access
+    assert "BP 128/84" in subject_access
+
+
+def test_the_policy_chooses_the_withheld_entry_line(folder, tmp_path):
+    from redactor.decide.policy import DEFAULT_POLICY
+    from redactor.detect.resources import models_dir
+
+    policy = tmp_path / "practice.yml"
+    text = (models_dir() / "policies" / f"{DEFAULT_POLICY}.yml").read_text()
+    policy.write_text(text + 'withheld_entry: "[Part of this record has been withheld]"\n')
+    out = tmp_path / "out"
+    args = ["apply", str(folder), "--out", str(out), "--unreviewed", "redact", "--policy", str(policy)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "\n[Part of this record has been withheld]\n" in (out / "record.txt").read_text()
+    policy.write_text(text + 'withheld_entry: "two\\nlines"\n')
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "withheld_entry must be one line" in refused.output

@@ -45,7 +45,7 @@ def check(record, decisions, *extra):
     return runner.invoke(app, ["check", str(record), "--decisions", str(decisions), *extra])
 
 
-def session_for(record, decisions, detector, policy):
+def session_for(record, decisions, detector, policy, by="flag"):
     from redactor.decide.decisions import apply_decisions
     from redactor.ingest import InputFile
     from redactor.scan import scan
@@ -55,7 +55,7 @@ def session_for(record, decisions, detector, policy):
     result = scan(
         [InputFile(record, str(record))], detector, policy, reviewed=lambda d: apply_decisions(d, book, key)
     )
-    return ReviewSession(result.documents, book, key, reviewer="dr.test")
+    return ReviewSession(result.documents, book, key, reviewer="dr.test", by=by)
 
 
 def drive(session, keys):
@@ -70,12 +70,13 @@ def test_review_decides_quits_resumes_and_finishes(workspace, detector, policy):
     total = len(first.items)
     assert total >= 3
     drive(first, ["t", "discussed with safeguarding lead", "r", "k", "q"])
-    assert first.progress() == f"2 of {total} decided"
+    assert first.progress() == f"2 of {total} flags settled"
     assert check(record, decisions).exit_code == 1
 
     second = session_for(record, decisions, detector, policy)
-    assert len(second.items) == total - 2  # decided ones are not asked again
-    drive(second, ["r"] * len(second.items))
+    assert second.undecided() == total - 2  # decided ones are not asked again
+    assert second.progress() == f"2 of {total} flags settled"  # counted over the whole record
+    drive(second, ["r"] * second.undecided())
     assert check(record, decisions).exit_code == 0
 
     stored = json.loads(decisions.read_text())
@@ -117,7 +118,7 @@ def test_decisions_survive_an_unrelated_edit_and_reopen_on_a_changed_sentence(wo
 
 def test_widen_narrow_manual_and_entry_decisions(workspace, detector, policy):
     _, record, decisions = workspace
-    session = session_for(record, decisions, detector, policy)
+    session = session_for(record, decisions, detector, policy, by="entry")
     session.handle("m", "worried")
     session.handle("h")
     session.handle("q")
@@ -152,7 +153,7 @@ def test_widen_and_narrow_snap_to_word_boundaries(tmp_path):
             start, start + 6, "tepdad", Category.THIRD_PARTY_INFO, 0.8, "t", "r", Action.REVIEW, entry="e1"
         )
     ]
-    session = ReviewSession([doc], Decisions(tmp_path / "d.json"), b"k" * 32, "dr.test")
+    session = ReviewSession([doc], Decisions(tmp_path / "d.json"), b"k" * 32, "dr.test", by="flag")
     session.handle("w")
     assert session.current().finding.text == "stepdad's"
     inner = text.index("dad's brother-in-law to")
@@ -178,7 +179,7 @@ def test_review_shows_where_a_structured_finding_came_from(tmp_path, detector, p
     record.write_bytes((ROOT / "fixtures" / "records" / "fhir4_01.json").read_bytes())
     result = scan([InputFile(record, str(record))], detector, policy)
     session = ReviewSession(
-        result.documents, Decisions.load(tmp_path / "d.json"), b"k" * 32, reviewer="dr.test"
+        result.documents, Decisions.load(tmp_path / "d.json"), b"k" * 32, reviewer="dr.test", by="flag"
     )
     shown = io.StringIO()
     script = iter(["q"])
