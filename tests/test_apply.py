@@ -259,7 +259,9 @@ def test_apply_stops_on_unreviewed_then_writes_text_and_manifest(folder, tmp_pat
     )
     assert result.exit_code == 0, result.output
     redacted = (out / "record.txt").read_text()  # absolute inputs are written by name
-    assert "Karen" not in redacted and "BP 128/84" in redacted and "\n[REDACTED: entry withheld]\n" in redacted
+    assert (
+        "Karen" not in redacted and "BP 128/84" in redacted and "\n[REDACTED: entry withheld]\n" in redacted
+    )
     assert (folder / "record.txt").read_bytes() == before  # input untouched
     manifest = json.loads((out / "redactor-manifest.json").read_text())
     [doc] = manifest["documents"]
@@ -355,3 +357,24 @@ def test_the_policy_chooses_the_withheld_entry_line(folder, tmp_path):
     policy.write_text(text + 'withheld_entry: "two\\nlines"\n')
     refused = runner.invoke(app, args)
     assert refused.exit_code == 2 and "withheld_entry must be one line" in refused.output
+
+
+def test_the_manifest_names_whose_decisions_were_applied(folder, tmp_path, monkeypatch, detector, policy):
+    from redactor.decide.decisions import Decisions, apply_decisions, load_key
+    from redactor.ingest import InputFile
+    from redactor.review.session import ReviewSession
+    from redactor.scan import scan
+
+    monkeypatch.setenv("REDACTOR_KEY_FILE", str(tmp_path / "practice.key"))
+    record = folder / "record.txt"
+    book, key = Decisions.load(folder / ".redactor-decisions.json"), load_key()
+    result = scan([InputFile(record, str(record))], detector, policy, lambda d: apply_decisions(d, book, key))
+    session = ReviewSession(result.documents, book, key, reviewer="dr.jones")
+    while session.unit() is not None:
+        session.handle("h")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["apply", str(folder), "--out", str(out), "--reviewer", "practice.admin"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "redactor-manifest.json").read_text())
+    assert manifest["reviewers"] == ["dr.jones"] and manifest["applied_by"] == "practice.admin"
+    assert manifest["documents"][0]["reviewers"] == ["dr.jones"]

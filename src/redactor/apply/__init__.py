@@ -311,7 +311,10 @@ def write_outputs(
             "tool": {"name": "redactor", "version": __version__},
             "notice": NOTICE,
             "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            # Who ran apply ("reviewer" is its older name), and whose recorded decisions it applied.
+            "applied_by": reviewer,
             "reviewer": reviewer,
+            "reviewers": sorted({name for output in outputs for name in output.document.reviewers}),
             "decisions": {
                 "path": str(decisions_path),
                 "sha256": _sha256(decisions_path.read_bytes()) if decisions_path.exists() else None,
@@ -323,6 +326,7 @@ def write_outputs(
                     "output": str(out_dir / output.target),
                     "output_sha256": _sha256(output.data),
                     "redactions": counts(output.redactions),
+                    "reviewers": output.document.reviewers,
                 }
                 | ({"pages": [page.to_json() for page in output.pages]} if output.pages else {})
                 for output in outputs
