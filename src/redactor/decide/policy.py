@@ -13,6 +13,7 @@ import yaml
 
 from ..detect.resources import models_dir
 from ..model import ACTION_RANK, Action, Category, Finding
+from ..vocabulary import parse_category
 
 DEFAULT_POLICY = "patient-access"
 DEFAULT_WITHHELD_ENTRY = "[REDACTED: entry withheld]"
@@ -67,8 +68,8 @@ def load_policy(source: str | Path | None = None) -> Policy:
         raise PolicyError(f"{path}: a policy needs a name and an 'actions' mapping")
     actions: dict[Category, Action] = {}
     for key, value in data["actions"].items():
-        try:
-            actions[Category(key)] = Action(value)
+        try:  # a category by its name, code or label, as everywhere else
+            actions[parse_category(str(key), list(Category))] = Action(value)
         except ValueError:
             raise PolicyError(f"{path}: '{key}: {value}' is not a known category and action") from None
     missing = [c for c in Category if c is not Category.UNREADABLE and c not in actions]
