@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..decide.policy import DEFAULT_WITHHELD_ENTRY
+from ..decide.verdicts import awaiting
 from ..formats import splice
 from ..model import Action, Category, Document, Finding, Verdict
 
@@ -59,10 +60,11 @@ def plan(document: Document, unreviewed: str | None = None, whole_entries: bool 
     "redact", an entry still held for review is hidden whole too: what no person has
     looked at is never released half-redacted.
     """
-    waiting = [f for f in document.findings if f.action is Action.REVIEW and f.decision is None]
-    if waiting and unreviewed is None:
+    waiting = awaiting(document)  # counted as `check` counts them
+    if waiting[Action.REVIEW] and unreviewed is None:
         raise UnreviewedError(
-            f"{len(waiting)} finding(s) still await review; review them or pass --unreviewed redact|keep"
+            f"{waiting.total()} finding(s) undecided: {waiting[Action.REVIEW]} await review, "
+            f"{waiting[Action.REDACT]} to redact by policy; review them or pass --unreviewed redact|keep"
         )
     chosen = [
         Redaction(f.start, f.end, str(f.category))
