@@ -1,16 +1,23 @@
-"""The HTML report: self-contained, escaped, and checked in a real headless Chromium."""
+"""The HTML report: self-contained, escaped, and checked in a real headless Chromium
+(tests/test_html_browser.py drives the triage screen itself: filters, reasons, print)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+from html import escape
 
 import pytest
 from typer.testing import CliRunner
 
 from redactor.cli import app
+from redactor.decide.verdicts import why
+from redactor.report.html_report import render_html
+from redactor.vocabulary import CODES, LABELS, ORDER
 
 from .producers.build import HEADLESS_CHROMIUM
 
@@ -43,7 +50,57 @@ def test_report_is_self_contained_and_escaped(report):
     assert "&lt;script&gt;" in html
     assert not re.search(r"(?:src|href)=['\"]?(?:https?:)?//", html)  # no external assets
     assert "Content-Security-Policy" in html
-    assert re.search(r"title='[^']*THIRD_PARTY_NAME: [^']*people/", html)  # reason and rule on hover
+    # Each highlight's reasons sit in a panel of their own (shown on focus or click), not a title tooltip.
+    assert re.search(
+        r"<span class='why' id='[\w-]+' role='tooltip' tabindex='-1'>.*?<strong>third-party name</strong> · \w+<br>[^<]+<br><small>rule people/",
+        html,
+    )
+    assert "<mark tabindex='0'" in html and " title=" not in html
+
+
+def test_only_the_reports_own_style_and_script_are_allowed(report):
+    html = report.read_text()
+    policy = re.search(r'http-equiv=\'Content-Security-Policy\' content="([^"]+)"', html).group(1)
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    assert policy == (
+        f"default-src 'none'; style-src {sha256(style)}; script-src {sha256(script)}; base-uri 'none'; form-action 'none'"
+    )
+    assert html.count("<style>") == html.count("<script>") == 1
+    # Inline style attributes and event handlers would be refused by that policy: there are none.
+    assert not re.search(r"<[^>]+\s(style|on\w+)=", html)
+
+
+def test_every_entry_says_why_and_the_vocabulary_is_the_one_vocabulary(analyse):
+    document = analyse(EVIL)
+    html = render_html([document], [], "patient-access")
+    assert len(document.entries) == 2
+    for entry in document.entries:
+        verdict, _, rest = why(document, entry).partition(": ")
+        line = f"<span class='verdict'>{escape(verdict)}</span>" + (f": {escape(rest)}" if rest else "")
+        assert f"<article class='entry v-{entry.verdict}' data-verdict='{entry.verdict}'" in html
+        assert f"<p class='head'><span class='why-line'>{line}</span>" in html
+    assert "<span class='meta'>2024-03-12 · Dr Anita PATEL</span>" in html
+    # Categories are their codes in attributes and filters, code and label on the page.
+    assert set(re.findall(r"data-cat='([^']*)'", html)) <= set(CODES.values())
+    assert set(re.findall(r"name='cat' value='([^']*)'", html)) <= set(CODES.values())
+    for category in ORDER:
+        assert (
+            f"<li><span class='code' data-cat='{CODES[category]}'>{CODES[category]}</span> {LABELS[category]}</li>"
+            in html
+        )
+    names = (
+        r"\b(THIRD_PARTY_NAME|SAFEGUARDING|CLINICIAN_OPINION)\b(?!/)"  # rule ids ("SAFEGUARDING/...") aside
+    )
+    assert not re.search(names, html)
+    # Filters: every verdict shown to begin with, one click to only HIDE and REVIEW.
+    for verdict in ("hide", "review", "show"):
+        assert f"name='verdict' value='{verdict}' checked>" in html
+    assert "<button type='button' data-only='hide review'>Only HIDE and REVIEW</button>" in html
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 def test_report_renders_in_chromium_and_injected_script_does_not_run(report, tmp_path):
@@ -64,8 +121,6 @@ def test_report_renders_in_chromium_and_injected_script_does_not_run(report, tmp
         timeout=120,
     ).stdout
     body = re.search(r"<body[^>]*>", dom).group(0)
-    assert 'data-ready="1"' in body  # our own script ran
-    colour = re.search(r'data-highlight="([^"]+)"', body).group(1)
-    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # a highlight is painted
+    assert 'data-ready="1"' in body  # our own script ran (tests/test_html_browser.py checks what it does)
     assert "pwned" not in body  # the record's script and onerror did not
     assert "&lt;script&gt;" in dom
