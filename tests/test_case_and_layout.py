@@ -50,6 +50,13 @@ def third_party(doc, needle: str) -> bool:
         ("Partner: Mr Tomasz Nowakowski, DOB 03/04/1990.", ["Tomasz Nowakowski"]),
         ("Attended with his partner, Beatrix\nQuennell, who drove him.", ["Beatrix\nQuennell"]),
         ("dtr-in-law Oriana Pettigrew visited last night.", ["Oriana Pettigrew"]),
+        # a surname that is also a word, written as EMIS writes surnames, or in a lower-case message
+        ("Children: Hattie BAKER DOB 02/06/2016, Alfie BAKER DOB 19/01/2020.", ["Hattie BAKER", "Alfie BAKER"]),
+        (
+            "hi, i was adopted as a baby and last month i found my birth mum lisa baker on facebook, "
+            "she lives in doncaster now and we talk most days",
+            ["lisa baker"],
+        ),
     ],
 )
 def test_names_in_any_case_and_layout(analyse, text, names):
@@ -299,3 +306,9 @@ def test_a_care_homes_carer_is_staff_a_familys_is_not(analyse):
     assert Category.THIRD_PARTY_NAME not in flagged_as(home, "Bogdan")
     house = analyse(HEADER + "Lives with his carer Bogdan, who does the shopping.")
     assert third_party(house, "Bogdan")
+
+
+def test_a_name_that_is_a_word_is_not_found_in_an_idiom(analyse):
+    doc = analyse(HEADER + "12.03.88 DR LEE  DAUGHTER DAWN RANG. DAWN SAYS HE IS NOT EATING. WAKES AT DAWN IN PAIN.")
+    last = doc.text.rindex("DAWN")
+    assert third_party(doc, "DAWN") and not any(f.start <= last < f.end for f in doc.findings if f.category is Category.THIRD_PARTY_NAME)

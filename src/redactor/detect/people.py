@@ -277,7 +277,12 @@ class PeopleJudge:
 
     # --- candidates -------------------------------------------------------
 
-    def candidates(self, text: str, ner_spans: Iterable[tuple[int, int]]) -> list[Candidate]:
+    def candidates(
+        self, text: str, ner_spans: Iterable[tuple[int, int]], written: str | None = None
+    ) -> list[Candidate]:
+        """Name candidates in `text` (the truecased view); `written` is the record as
+        written, for what only its case tells ("Ruby BAKER": a surname)."""
+        written = text if written is None else written
         found: dict[tuple[int, int], Candidate] = {}
 
         def add(start: int, end: int, evidence: str, **extra: str | None) -> None:
@@ -381,7 +386,7 @@ class PeopleJudge:
             words = match.group().lower().split()
             if not any(w in self.people.not_names for w in words):
                 add(match.start(), match.end(), "name-shape")
-        return [self._unwrap(text, c) for c in self._merge(list(found.values()))]
+        return [self._surname_after(written, self._unwrap(text, c)) for c in self._merge(list(found.values()))]
 
     def _rare_forename(self, word: str) -> bool:
         """A gazetteer first name that is no English, clinical or place word ("Suzette"):
@@ -431,6 +436,44 @@ class PeopleJudge:
             label = LABEL_AFTER.match(text, wrapped.end("name"))
             if surname not in people.function_words and (not everyday or (relatives and not label)):
                 candidate.end = wrapped.end("name")  # "Beatrix\nQuennell"
+        return candidate
+
+    def _surname_after(self, written: str, candidate: Candidate) -> Candidate:
+        """A first name followed by a gazetteer surname that is also a word, written as
+        the record writes surnames: in capitals after a first name that is not ("Ruby
+        BAKER", EMIS's style), or in lower case in a lower-case message ("birth mum lisa
+        baker"). Read from the record as written: the truecased view may have made
+        "BAKER" a word again. Left out, the surname would be released beside the name."""
+        people = self.people
+        words = [w for w in written[candidate.start : candidate.end].split() if w.lower().strip(".") not in COURTESY_WORDS]
+        after = SURNAME_AFTER.match(written, candidate.end) if len(words) == 1 else None
+        if after is not None:
+            first, surname, end = words[0], after.group("name"), after.end()
+        elif len(words) == 2:
+            (first, surname), end = words, candidate.end
+        else:
+            return candidate
+        lower = surname.lower()
+        if (
+            (first.lower() not in people.forenames and first.lower() not in people.ambiguous_forenames)
+            or lower not in people.surnames
+            or lower in people.function_words
+            or lower in people.relations
+            or lower in FIELD_LABELS
+            or LABEL_AFTER.match(written, end)
+        ):
+            return candidate
+        capitals = surname.isupper() and len(surname) > 1 and not first.isupper()
+        lower_case = (
+            after is not None
+            and surname.islower()
+            and first.islower()
+            and lower not in people.common_english
+            and _lower_case_around(written, end)
+        )
+        if capitals or lower_case:
+            candidate.end = end
+            candidate.evidence.add("surname")  # written as a surname: no everyday words ("Teddy BAKER")
         return candidate
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -509,9 +552,11 @@ class PeopleJudge:
         authors: Iterable[str],
         third_parties: Iterable[str] = (),
         memory: NameMemory | None = None,
+        written: str | None = None,
     ) -> list[Finding]:
-        """Who each name in `text` is. `memory` carries the names judged in the earlier
-        windows of a long record into this one, and this window's names on to the next."""
+        """Who each name in `text` (the truecased view) is. `memory` carries the names
+        judged in the earlier windows of a long record into this one, and this window's
+        names on to the next; `written` is the record as written."""
         patient_tokens = _patient_tokens(text, patient)
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
@@ -532,7 +577,7 @@ class PeopleJudge:
         titled_registry: dict[tuple[str, object], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
         relatives_titled: dict[tuple[str, str], Judgement] = {}  # ("mrs", "farrant"): a relative's full name
         judged: list[tuple[Candidate, list[str], Judgement]] = []
-        for candidate in self.candidates(text, ner_spans):
+        for candidate in self.candidates(text, ner_spans, written):
             tokens = _name_tokens(text[candidate.start : candidate.end])
             if not tokens or self._not_a_name(text, candidate, tokens):
                 continue
@@ -782,7 +827,7 @@ class PeopleJudge:
         # Without a relation word, title, role or age beside it, a clinical word is
         # never a name ("Pt", "Albuterol MDI", "FOLEY"), nor are everyday words no
         # forename list knows ("Last ABG", "Felt", "Multiple").
-        if not candidate.evidence & {"relation", "title", "role", "age"} and self._everyday(
+        if not candidate.evidence & {"relation", "title", "role", "age", "surname"} and self._everyday(
             text[candidate.start : candidate.end].split()
         ):
             return True
@@ -1028,6 +1073,12 @@ class PeopleJudge:
                 continue  # "Marks", "pats", "wills": words; only a lower-case name takes a bare 's'
             first = registry[word.lower()]
             if (
+                word.isupper()
+                and word.lower() in english
+                and IDIOM_BEFORE.search(text, max(0, match.start() - 8), match.start())
+            ):
+                continue  # "WAKES AT DAWN" in a record where a daughter is Dawn
+            if (
                 word.lower() in self.people.function_words
                 and SENTENCE_START.search(text, max(0, match.start() - 20), match.start())
                 and not FINITE_AFTER.match(text, match.end())
@@ -1082,6 +1133,22 @@ TRAVEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_START = re.compile(r"(?:^|[.!?:;(\-–]|\n)[ \t]*$")
+# A surname after a first name: capitals ("Ruby BAKER") or lower case ("lisa baker").
+SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z]{2,}(?:['’\-][A-Z]+)?|[a-z]{2,})(?![\w'’-])")
+IDIOM_BEFORE = re.compile(r"\b(?i:at|by|until|till|of|in|on|from|per)[ \t]+$")  # "at dawn", "by dawn"
+
+
+def _lower_case_around(text: str, offset: int, reach: int = 200) -> bool:
+    """Is the text around `offset` written in lower case (a patient's message, a quick
+    note), where a capital letter no longer marks a name? A long line or a few lines
+    are needed: a short wrapped line of ordinary prose is lower case too. The truecased
+    view has given names their capitals back, so a few are allowed."""
+    start, end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
+    for piece in (text[start : end if end != -1 else len(text)], text[max(0, offset - reach) : offset + reach]):
+        words = re.findall(r"[^\W\d_]{2,}", piece)
+        if len(words) >= 12 and sum(w[0].isupper() for w in words) <= len(words) // 8:
+            return True  # a long line of a message, or a stretch of them
+    return False
 HEDGED_EPONYM = re.compile(r"\b(?:likely|probable|possible|probably|query|suspected|c/w|consistent with|\?)[ \t]*$", re.I)
 
 

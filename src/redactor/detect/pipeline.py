@@ -259,7 +259,7 @@ class Detector:
         findings = [
             f.with_(text=text[f.start : f.end])
             for f in self.people.judge(
-                raw.view, raw.persons, document.patient, document.authors, document.third_parties, memory
+                raw.view, raw.persons, document.patient, document.authors, document.third_parties, memory, text
             )
         ]
         if document.segments:
