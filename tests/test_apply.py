@@ -368,7 +368,9 @@ def test_the_manifest_names_whose_decisions_were_applied(folder, tmp_path, monke
     monkeypatch.setenv("REDACTOR_KEY_FILE", str(tmp_path / "practice.key"))
     record = folder / "record.txt"
     book, key = Decisions.load(folder / ".redactor-decisions.json"), load_key()
-    result = scan([InputFile(record, str(record))], detector, policy, lambda d: apply_decisions(d, book, key))
+    result = scan(
+        [InputFile(record, str(record))], detector, policy, reviewed=lambda d: apply_decisions(d, book, key)
+    )
     session = ReviewSession(result.documents, book, key, reviewer="dr.jones")
     while session.unit() is not None:
         session.handle("h")

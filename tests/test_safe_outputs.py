@@ -327,7 +327,7 @@ def test_review_shows_the_note_of_a_decided_item_met_again(tmp_path):
         )
         for n in ("Ann Bloggs", "Bob Smith")
     ]
-    session = ReviewSession([doc], Decisions(tmp_path / "d.json"), KEY, "dr.test")
+    session = ReviewSession([doc], Decisions(tmp_path / "d.json"), KEY, "dr.test", by="flag")
     shown = io.StringIO()
     script = iter(["t", "[/]" + NOTE, "r", "b", "q"])
     run(
