@@ -460,10 +460,11 @@ class PeopleJudge:
             or lower in people.function_words
             or lower in people.relations
             or lower in FIELD_LABELS
+            or self._is_role_word(surname)
             or LABEL_AFTER.match(written, end)
         ):
             return candidate
-        capitals = surname.isupper() and len(surname) > 1 and not first.isupper()
+        capitals = surname.isupper() and len(surname) > 2 and not first.isupper()  # not "Chang PA"
         lower_case = (
             after is not None
             and surname.islower()
