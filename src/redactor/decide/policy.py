@@ -61,7 +61,10 @@ def load_policy(source: str | Path | None = None) -> Policy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PolicyError(f"{source}: no such policy file") from None
+        if Path(source).suffix:
+            raise PolicyError(f"{source}: no such policy file") from None
+        known = ", ".join(sorted(p.stem for p in (models_dir() / "policies").glob("*.yml")))
+        raise PolicyError(f"{source}: no such policy (known: {known}; or give a policy YAML file)") from None
     except yaml.YAMLError:
         raise PolicyError(f"{path}: not valid YAML") from None
     if not isinstance(data, dict) or not isinstance(data.get("actions"), dict):

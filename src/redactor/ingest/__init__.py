@@ -18,7 +18,7 @@ from .errors import IngestError
 from .pdf import extract_pdf
 from .text import decode_text
 
-__all__ = ["IngestError", "InputFile", "find_inputs", "load_document"]
+__all__ = ["IngestError", "InputFile", "Inputs", "find_inputs", "load_document", "walk_inputs"]
 
 READERS = {
     ".txt": "text",
@@ -38,10 +38,18 @@ READERS = {
 # redactor's own files, which live beside the records it reads: decisions, reports, manifests.
 OWN_FILE_PREFIX = ".redactor-"
 OWN_JSON_HEAD = 4096
+OWN_HTML_MARK = b"<title>redactor report</title>"
+SKIPPED = "a type redactor does not read"  # what `_walk` says of a file it passes over
+AUDIT_SUFFIX = ".audit.jsonl"  # a decisions file's audit trail, beside it
 
 # Refuse before reading: a single GP record export is far smaller, and a 200 MB PDF
 # or a 50 MB one-line text file would only exhaust memory and stall a batch.
 MAX_BYTES = 25 * 1024 * 1024
+
+
+def readable_suffixes() -> str:
+    """ ".txt, .text, .pdf, ...": what redactor reads, for help text and messages."""
+    return ", ".join(READERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +58,24 @@ class InputFile:
     shown_as: str  # as the user gave it (relative stays relative)
 
 
+@dataclass
+class Inputs:
+    """What the paths given hold: files to scan, problems, and files passed over."""
+
+    files: list[InputFile]
+    problems: list[tuple[str, str]]
+    # Files in the folders given of a type redactor does not read (".rtf", ".doc"):
+    # said, never silently passed over. redactor's own outputs are not among them.
+    skipped: list[Path]
+
+
 def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """The files to scan and the problems met (`walk_inputs` without the files passed over)."""
+    found = walk_inputs(args)
+    return found.files, found.problems
+
+
+def walk_inputs(args: Iterable[str]) -> Inputs:
     """Expand files and folders into the files to scan, each once.
 
     Returns the files plus (path, problem) pairs for what cannot be scanned: arguments
@@ -59,10 +84,13 @@ def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, s
     must not reach into the rest of the disk). Inside folders every file of a type
     redactor reads is taken, whatever it holds, so a file that is not what its name
     says is reported by its reader instead of passed over; only redactor's own reports,
-    decisions and manifests are left out. A file named explicitly is always attempted.
+    decisions and manifests are left out. Files of other types are listed in
+    `skipped`. A file named explicitly is always attempted. A file given twice, given
+    and also inside a folder given, or reached through two links is taken once.
     """
     found: list[InputFile] = []
     problems: list[tuple[str, str]] = []
+    skipped: list[Path] = []
     seen: set[Path] = set()
 
     def take(path: Path, shown_as: str) -> None:
@@ -71,11 +99,16 @@ def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, s
             seen.add(real)
             found.append(InputFile(path, shown_as))
 
+    passed_over: set[Path] = set()
     for arg in args:
         path = Path(arg)
         if path.is_dir():
             for child, problem in _walk(path):
-                if problem is None:
+                if problem == SKIPPED:
+                    if (real := child.resolve()) not in passed_over:  # a folder given twice
+                        passed_over.add(real)
+                        skipped.append(child)
+                elif problem is None:
                     take(child, str(child))
                 else:
                     problems.append((str(child), problem))
@@ -85,12 +118,13 @@ def find_inputs(args: Iterable[str]) -> tuple[list[InputFile], list[tuple[str, s
             problems.append((arg, "broken symbolic link (its target does not exist)"))
         else:
             problems.append((arg, "no such file or folder"))
-    return found, problems
+    return Inputs(found, problems, skipped)
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
-    """Files of the types redactor reads under `folder`, in a stable order, with the
-    problems met on the way; symbolic links are taken only where they stay inside it."""
+    """Files under `folder` in a stable order: those of the types redactor reads (None),
+    those of other types (SKIPPED), and the problems met on the way; symbolic links
+    are taken only where they stay inside it."""
     root = folder.resolve()
     unreadable: list[OSError] = []
     for here, dirs, files in os.walk(folder, onerror=unreadable.append):
@@ -103,7 +137,10 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
                 yield link, "symbolic link to a folder outside the one given: not followed"
         for name in sorted(files):
             path = base / name
-            if path.suffix.lower() not in READERS or name.startswith(OWN_FILE_PREFIX) or _own_output(path):
+            if name.startswith(OWN_FILE_PREFIX) or _own_output(path) or _companion(path):
+                continue
+            if path.suffix.lower() not in READERS:
+                yield path, SKIPPED
                 continue
             if path.is_symlink():
                 problem = _link_problem(path, root)
@@ -134,9 +171,28 @@ def _link_problem(path: Path, root: Path) -> str | None:
     return None
 
 
+def _companion(path: Path) -> bool:
+    """A file redactor reads or writes beside another: a CSV journal's own column
+    mapping (NAME.map.yml beside NAME.csv), a decisions file's audit trail."""
+    name = path.name
+    if name.lower().endswith(".map.yml"):
+        return path.with_name(name[: -len(".map.yml")] + ".csv").is_file()
+    if name.endswith(AUDIT_SUFFIX):
+        decisions = path.with_name(name[: -len(AUDIT_SUFFIX)])
+        return decisions.name.startswith(OWN_FILE_PREFIX) or _own_output(decisions)
+    return False
+
+
 def _own_output(path: Path) -> bool:
     """A report or manifest redactor wrote: a JSON object naming redactor as its tool
-    (parsed, not sniffed, so no record can pass itself off as one)."""
+    (parsed, not sniffed, so no record can pass itself off as one), or its HTML report
+    (a type redactor never reads, so only left off the list of files passed over)."""
+    if path.suffix.lower() == ".html":
+        try:
+            with path.open("rb") as handle:
+                return OWN_HTML_MARK in handle.read(OWN_JSON_HEAD)
+        except OSError:
+            return False
     if path.suffix.lower() != ".json":
         return False
     try:

@@ -38,14 +38,24 @@ LABELS = {
     ),
     "address": re.compile(r"(?:^|(?<=\s))(?:Address|Home address|Addr)[ \t]*:[ \t]*" + _VALUE, re.M | re.I),
 }
-# A letter's patient line with no label: "Arthur Leonard PICKLES  DOB 19.08.1937  NHS 999 ...".
-# Read only where no label names the patient, and only with a DOB and an NHS number
-# on the same line, so that a relative's line in the text is never taken for it.
+# A letter's or journal print's patient line with no label: "Arthur Leonard PICKLES  DOB
+# 19.08.1937  NHS 999 ...", "Mrs Parveen AKHTAR   F   DOB 08 Mar 1962   NHS ...", "Mr
+# Franciszek (Frank) NOWICKI   Born 30 Oct 1955   NHS ...", "Mr Ryan SUTCLIFFE, 30-Jul-1995,
+# NHS ...". Read only where no label names the patient, and only with a DOB and an NHS
+# number on the same line, so that a relative's line in the text is never taken for it.
+_KNOWN_AS = r"\([\"“]?[A-Z][a-z'’\-]+[\"”]?\)"  # ("Bill"), (Frank): the name they go by
+_SEX_COLUMN = r"(?:[ \t]+\([MFU]\)|[ \t]{2,}(?:[MFU]|Male|Female)(?=[ \t]{2,}))?"
+_UNLABELLED_DATE = r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[ -][A-Za-z]{3}[ -]\d{4}"
+_COLUMN = r"(?:[ \t]{2,}|[ \t]*,[ \t]*)"
 UNLABELLED_NAME = re.compile(
-    r"^[ \t]*(?P<value>(?:(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+){1,3})"
-    r"(?:[ \t]*,?[ \t]+(?:DOB|D\.O\.B\.?|Date of birth|born)\b[^\n]*\bNHS\b"
-    # or no labels at all: "Mrs Dorothy HAINSWORTH  12.01.1941  999 268 6685"
-    r"|[ \t]{2,}(?P<dob>\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[ -][A-Za-z]{3}[ -]\d{4})[ \t]{2,}(?P<nhs>\d{3}[ ]?\d{3}[ ]?\d{4})[ \t]*$)",
+    r"^[ \t]*(?P<value>(?:(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+"
+    rf"(?:[ \t](?:{_KNOWN_AS}|[A-Z][A-Za-z'’\-]+)){{1,3}}(?:[ \t]+{_KNOWN_AS})?)"
+    + _SEX_COLUMN
+    + r"(?:[ \t]*,?[ \t]+(?:(?:DOB|D\.O\.B\.?|Date of birth|[Bb]orn)\b|b\.)[^\n]*\b(?i:NHS)\b"
+    # or a bare date: "Keith LOMAX   14/05/1969   NHS 999 767 4308", "Tomasz Wrobel  (14 Jun
+    # 1995)  NHS ...", "Mrs Dorothy HAINSWORTH  12.01.1941  999 268 6685"
+    rf"|{_COLUMN}\(?(?P<dob>{_UNLABELLED_DATE})\)?{_COLUMN}(?:NHS(?:[ \t]*(?:No\.?|number))?[ \t]*:?[ \t]*)?"
+    r"(?P<nhs>\d{3}[ ]?\d{3}[ ]?\d{4})[ \t]*$)",
     re.M,
 )
 WRITING_ABOUT = re.compile(

@@ -1,9 +1,11 @@
 """The terminal summary: per document, entries to hide and review and findings by
 category; then totals. It shows counts, never record text, so it is safe in a
-shared terminal or a CI log."""
+shared terminal or a CI log. Categories are shown by the vocabulary's codes and
+labels (vocabulary.py), the same spellings review and the HTML report use."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 
 from rich.console import Console
@@ -11,19 +13,18 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..model import HOLDS, Action, Category, Document, Verdict, source_line
+from ..model import HOLDS, Action, Category, Document, Finding, Verdict
+from ..vocabulary import CODES, LABELS, ORDER, counted
 
-SHORT = {
-    Category.THIRD_PARTY_NAME: "3P name",
-    Category.THIRD_PARTY_IDENTIFIER: "3P id",
-    Category.THIRD_PARTY_INFO: "3P info",
-    Category.SAFEGUARDING: "safeguard",
-    Category.CLINICIAN_OPINION: "opinion",
-    Category.SERIOUS_HARM: "harm",
-    Category.LEGALLY_RESTRICTED: "legal",
-    Category.SENSITIVE_HEALTH: "sensitive",
-    Category.UNREADABLE: "unreadable",
-}
+
+def coded(counts: Counter[Category]) -> str:
+    """ "HRM 1, SAF 5, TPN 3": most harmful first, in the vocabulary's codes."""
+    return ", ".join(f"{CODES[c]} {counts[c]}" for c in ORDER if counts[c])
+
+
+def legend(categories: set[Category]) -> str:
+    """ "HRM serious harm, SAF safeguarding": what the codes shown stand for."""
+    return ", ".join(f"{CODES[c]} {LABELS[c]}" for c in ORDER if c in categories)
 
 
 class Summary:
@@ -36,22 +37,27 @@ class Summary:
         self.notes: list[str] = []  # rich markup, record text escaped
         self.flags: list[str] = []  # --details: one plain line per flag, no record text
         self.totals: Counter[str] = Counter()
+        self.by_category: Counter[Category] = Counter()
 
     def add(self, doc: Document) -> None:
         verdicts = Counter(entry.verdict for entry in doc.entries)
         flagged = Counter(f.category for f in doc.findings if f.action in HOLDS)
-        self.totals.update(hide=verdicts[Verdict.HIDE], review=verdicts[Verdict.REVIEW], entries=len(doc.entries))
-        self.totals.update({str(c): n for c, n in flagged.items()})
+        self.totals.update(
+            hide=verdicts[Verdict.HIDE], review=verdicts[Verdict.REVIEW], entries=len(doc.entries)
+        )
+        self.by_category.update(flagged)
         if flagged:
             self.totals["documents to act on"] += 1
-        self.rows.append((doc.path, len(doc.entries), verdicts[Verdict.HIDE], verdicts[Verdict.REVIEW], flagged))
+        self.rows.append(
+            (doc.path, len(doc.entries), verdicts[Verdict.HIDE], verdicts[Verdict.REVIEW], flagged)
+        )
         if doc.enhanced_review:
             self.notes.append(
                 f"[bold red]enhanced review[/] {escape(doc.path)}: coded for enhanced review before online access"
             )
         self.notes += [f"[bold]note[/] {escape(doc.path)}: {escape(note)}" for note in doc.record_notes]
         if self.details:
-            self.flags += _detail_lines(doc)
+            self.flags += detail_lines(doc)
 
     @property
     def to_act_on(self) -> bool:
@@ -70,27 +76,55 @@ class Summary:
                 str(entries),
                 str(hide or ""),
                 str(review or ""),
-                ", ".join(f"{SHORT.get(c, c)} {n}" for c, n in sorted(flagged.items())) or "[green]nothing[/]",
+                coded(flagged) or "[green]nothing[/]",
             )
         console.print(table)
         totals = self.totals
-        by_category = ", ".join(
-            f"{SHORT.get(Category(c), c)} {totals[c]}" for c in sorted(str(c) for c in SHORT) if totals[c]
-        )
         console.print(
             f"[bold]{len(self.rows)}[/] documents scanned, [bold]{totals['documents to act on']}[/] to act on; "
             f"entries: [red]{totals['hide']} hide[/], [yellow]{totals['review']} review[/] of {totals['entries']}"
-            + (f"; findings: {by_category}" if by_category else "")
+            + (f"; findings: {counted(self.by_category)}" if self.by_category else "")
         )
+        if self.by_category:
+            console.print(f"codes: {legend(set(self.by_category))}", soft_wrap=True)
         for note in self.notes:
             console.print(note, soft_wrap=True)
+
+    def print_details(self, console: Console) -> None:
         for line in self.flags:
             console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line per flag, for grep
 
 
-def _detail_lines(doc: Document) -> list[str]:
-    return [
-        f"{doc.path}: {finding.category} {finding.action} ({finding.rule}) at {source_line(doc.source_of(finding))}"
-        for finding in doc.findings
-        if finding.action is not Action.KEEP
+def detail_lines(doc: Document) -> list[str]:
+    """One line per flag, as ruff prints its findings:
+    `path:line:col: CODE CATEGORY action rule reason [field · entry · code · page]`.
+    Line and column count from 1 in the text redactor reads (a PDF's or a structured
+    record's extracted text); a rule is one word (spaces become "_"). The reason is the
+    rule's own words and the bracket the record's structure (never an entry's date or
+    author, which are record text), so no line quotes the record."""
+    breaks = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+    lines = []
+    for finding in doc.findings:
+        if finding.action is Action.KEEP:
+            continue
+        line = bisect_right(breaks, finding.start - 1)  # newlines before the start
+        column = finding.start - (breaks[line - 1] + 1 if line else 0)
+        where = _provenance(doc, finding)
+        lines.append(
+            f"{doc.path}:{line + 1}:{column + 1}: {CODES[finding.category]} {finding.category} "
+            f"{finding.action} {'_'.join(finding.rule.split())} {' '.join(finding.reason.split())}"
+            + (f" [{where}]" if where else "")
+        )
+    return lines
+
+
+def _provenance(doc: Document, finding: Finding) -> str:
+    """ "Observation/ob1 comment · entry e2 · code 1234 · page 2": where a flag came from."""
+    source = doc.source_of(finding)
+    parts = [
+        str(source["where"]) if source.get("where") else None,
+        f"entry {source['entry']}" if source.get("entry") else None,
+        f"code {source['code']}" if source.get("code") else None,
+        f"page {source['page']}" if source.get("page") else None,
     ]
+    return " · ".join(p for p in parts if p)
