@@ -524,7 +524,7 @@ def test_html_and_details_show_where_a_flag_came_from(tmp_path):
     html = tmp_path / "r.html"
     result = runner.invoke(app, ["scan", str(source), "--html", str(html), "--details", "--no-cache"])
     assert result.exit_code == 1
-    assert re.search(r"fhir4_01\.json: \w+ (redact|review) \([^)]+\) at \w+/[\w-]+ ", result.output)
+    assert re.search(r"fhir4_01\.json:\d+:\d+: [A-Z]{3} \w+ (redact|review) \S+ .* \[\w+/[\w-]+", result.output)
     assert "coded for enhanced review" in flat(result.output)
     page = html.read_text()
     assert "from Observation/" in page or "from Condition/" in page

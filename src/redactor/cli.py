@@ -40,7 +40,7 @@ from .decide.decisions import (
 from .detect.resources import ModelDataError
 from .ingest import InputFile, readable_suffixes, walk_inputs
 from .ingest.demographics import parse_date, split_name
-from .model import Action, Category, Document, Patient
+from .model import Action, Document, Patient
 from .report.json_report import write_atomic
 from .report.progress import ScanProgress
 
@@ -419,9 +419,6 @@ class _Scanned:
 
 
 # Added to the reason of a name held because the record names no patient.
-NO_PATIENT = "; the record names no patient, so it may be theirs: held for review"
-
-
 def _scan_paths(
     paths: list[str],
     options: ScanOptions,
@@ -492,8 +489,7 @@ def _scan_paths(
         nonlocal judged
         judged += 1
         if not document.patient.name_words():
-            nameless[document.path] = _no_identity(document)
-            _hold_names_without_a_patient(document)
+            nameless[document.path] = _no_identity(document)  # its names are held: decide_document
         apply_decisions(document, decisions, key)
 
     with ScanProgress(err, len(found.files), options.quiet or not progress) as shown:
@@ -568,26 +564,6 @@ def _say_skipped(console: Console, skipped: list[Path], verbose: bool) -> None:
     if verbose:
         for path in skipped:
             console.print(f"  skipped {path}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _hold_names_without_a_patient(document: Document) -> None:
-    """With no patient named (a GP2GP extract, a bare CSV journal, a letter with no
-    header), a name judged a third party's only because it is not the patient's may
-    be the patient's own: it is held for review, never redacted unseen. A name with
-    a relation word or the record's structure behind it stays as judged."""
-    from .detect.people import DEFAULT_RULES  # judged so only because nothing said otherwise
-
-    findings = []
-    for finding in document.findings:
-        if (
-            finding.category is Category.THIRD_PARTY_NAME
-            and finding.action is Action.REDACT
-            and finding.rule.split("+", 1)[0] in DEFAULT_RULES
-        ):
-            reason = finding.reason if finding.reason.endswith(NO_PATIENT) else finding.reason + NO_PATIENT
-            finding = replace(finding, action=Action.REVIEW, reason=reason)
-        findings.append(finding)
-    document.findings = findings
 
 
 def _awaiting(counts: Counter[Action]) -> str:

@@ -357,7 +357,7 @@ def _run_dask(chunks: list[list[InputFile]], scheduler: str, job: Job) -> Iterat
     with Client(scheduler, set_as_default=False) as client:
         futures = {client.submit(_analyse_on_cluster, chunk, job, pure=False): chunk for chunk in chunks}
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):  # not the default client: ours
                 try:
                     yield future.result()
                 except Exception as exc:  # a lost worker: the chunk's files are errors

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..model import ACTION_RANK, HOLDS, Action, Document, Entry, Verdict
+from ..model import ACTION_RANK, HOLDS, Action, Category, Document, Entry, Finding, Verdict
 from ..vocabulary import counted
 from .policy import Policy
 
@@ -32,10 +32,30 @@ def decide_document(
         findings.append(
             replace(finding, action=policy.action_for(finding), page=page, entry=entry.id if entry else None)
         )
-    document.findings = findings
+    document.findings = findings if document.patient.name_words() else _hold_names(findings)
     if reviewed is not None:
         reviewed(document)
     set_verdicts(document)
+
+
+NO_PATIENT = "; the record names no patient, so it may be theirs: held for review"
+
+
+def _hold_names(findings: list[Finding]) -> list[Finding]:
+    """With no patient named (a GP2GP extract, a bare CSV journal, a letter with no
+    header), a name judged a third party's only because it is not the patient's may
+    be the patient's own: it is held for review, never redacted unseen. A name with
+    a relation word or the record's structure behind it stays as judged."""
+    from ..detect.people import DEFAULT_RULES  # judged so only because nothing said otherwise
+
+    return [
+        replace(finding, action=Action.REVIEW, reason=finding.reason + NO_PATIENT)
+        if finding.category is Category.THIRD_PARTY_NAME
+        and finding.action is Action.REDACT
+        and finding.rule.split("+", 1)[0] in DEFAULT_RULES
+        else finding
+        for finding in findings
+    ]
 
 
 def set_verdicts(document: Document) -> None:
