@@ -204,3 +204,24 @@ def test_context_is_cut_at_words(tmp_path):
     before, _, after = session.context(session.current(), width=40)
     words = set(text.split())
     assert before.split()[0] in words and after.split()[-1] in words
+
+
+def test_the_review_command_goes_entry_by_entry_or_flag_by_flag(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from redactor.cli import app
+
+    monkeypatch.setenv("REDACTOR_KEY_FILE", str(tmp_path / "practice.key"))
+    record = tmp_path / "records" / "emis_01.txt"
+    record.parent.mkdir()
+    record.write_bytes((FIXTURES / "records" / "emis_01.txt").read_bytes())
+    runner = CliRunner()
+    for by, keys, decision in (("entry", "h\nq\n", "hide"), ("flag", "k\nq\n", "keep")):
+        decisions = tmp_path / f"{by}.json"
+        args = ["review", str(record), "--decisions", str(decisions), "--no-cache", "--by", by]
+        result = runner.invoke(app, args, input=keys)
+        assert result.exit_code == 1, result.output  # flags remain undecided
+        [recorded] = json.loads(decisions.read_text())["decisions"]
+        assert recorded["decision"] == decision

@@ -733,6 +733,11 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if pending and not exit_zero else EXIT_CLEAN)
 
 
+class ReviewBy(StrEnum):
+    entry = "entry"
+    flag = "flag"
+
+
 @app.command(cls=_Command)
 @scanning
 def review(
@@ -740,20 +745,34 @@ def review(
     reviewer: Annotated[
         str | None, typer.Option("--reviewer", metavar="NAME", help="Who is deciding (default: the OS user).")
     ] = None,
+    by: Annotated[
+        ReviewBy,
+        typer.Option(
+            "--by",
+            metavar="entry|flag",
+            help="entry: one key hides or shows a whole entry, as the clinical systems do; "
+            "flag: every flag of every document in turn.",
+        ),
+    ] = ReviewBy.entry,
     *,
     options: ScanOptions,
 ) -> None:
-    """Decide flagged findings one by one; quit any time and resume later."""
+    """Review entry by entry (or flag by flag): hide or show each held entry, or open its
+    flags one by one; quit any time and resume later."""
     from .decide.decisions import current_reviewer
     from .review.session import ReviewSession
     from .review.terminal import run
 
     scanned = _scan_paths(paths, options)
-    session = ReviewSession(scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer())
+    session = ReviewSession(
+        scanned.documents, scanned.decisions, scanned.key, reviewer or current_reviewer(), by=str(by)
+    )
     try:
         run(session, _console())
     except OSError as exc:
         raise _fail(f"cannot save decisions ({exc.strerror}: {exc.filename})") from None
+    except DecisionsError as exc:  # another session held the lock too long: nothing decided is lost
+        raise _fail(str(exc)) from None
     err = _console(stderr=True)
     if not options.quiet:
         err.print(f"decisions in {scanned.decisions.path}", markup=False)
