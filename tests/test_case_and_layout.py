@@ -312,3 +312,35 @@ def test_a_name_that_is_a_word_is_not_found_in_an_idiom(analyse):
     doc = analyse(HEADER + "12.03.88 DR LEE  DAUGHTER DAWN RANG. DAWN SAYS HE IS NOT EATING. WAKES AT DAWN IN PAIN.")
     last = doc.text.rindex("DAWN")
     assert third_party(doc, "DAWN") and not any(f.start <= last < f.end for f in doc.findings if f.category is Category.THIRD_PARTY_NAME)
+
+
+def test_a_wifes_nickname_after_the_shared_surname_is_hers_not_the_patients(analyse):
+    doc = analyse(
+        "Name: Mr Cecil OPENSHAW\nLives with: wife Marjorie OPENSHAW (\"Madge\"), 86\n"
+        "While I was redoing the dressing Madge came in and slapped Cecil on the forearm.\n"
+    )
+    later = doc.text.index("Madge came")
+    assert any(
+        f.category is Category.THIRD_PARTY_NAME and f.start <= later < f.end for f in doc.findings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Name: Mrs Beatrix Anne LOWE   Born: 26/11/1966\n\nBea asked for a longer appointment.\n", "Bea"),
+        ("Patient: Mrs Rhona GILLESPIE\n\nmy knee is still sore. Regards, Ronnie (Rhona Gillespie)\n", "Ronnie"),
+    ],
+)
+def test_the_name_the_patient_goes_by_is_theirs(analyse, text, name):
+    doc = analyse(text)
+    assert flagged_as(doc, name) == set()
+
+
+def test_reablement_carers_and_speech_therapists_are_staff(analyse):
+    doc = analyse(
+        HEADER + "SLT - Megan FOLEY, SLT: mild expressive dysphasia, improving.\n"
+        "Medicines in blister pack; reablement carers (Faith and Dorcas) to prompt BD.\n"
+    )
+    for name in ("Megan FOLEY", "Faith", "Dorcas"):
+        assert flagged_as(doc, name) == set(), name

@@ -94,10 +94,12 @@ DETERMINERS = frozenset(
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?i:dr|mr|ms|st|sr|rn|no))(?<!\b(?i:drs|mrs|rev))(?<!\b(?i:prof|capt))\.[ \t]+")
 PAID_CARER_WORDS = frozenset({"carer", "carers"})
 CARE_SETTING = re.compile(
-    r"^[ \t]*Resident[ \t]*:|\b(?i:care home|nursing home|residential home|care agency|homecare agency|domiciliary care)\b",
+    r"^[ \t]*Resident[ \t]*:|\b(?i:care home|nursing home|residential home|care agency|homecare agency|domiciliary care|reablement)\b",
     re.M,
 )
 NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*\)")
+WORD_BEFORE_NAME = re.compile(r"([^\W\d_]+)[ \t]+$")
+GOES_BY_FULL = re.compile(r"([^\W\d_]{2,})[ \t]*\([ \t]*([^\W\d_]+)[ \t]+([^\W\d_'’-]+)[ \t]*\)")
 GOES_BY = re.compile(
     r"([^\W\d_]+)[ \t]*\((?:(?i:prefers|known as|aka|he prefers|she prefers)[ \t]+)?[\"“'‘]?([^\W\d_]{2,})[\"”'’]?\)"
 )
@@ -201,14 +203,33 @@ def _coverage(findings: Iterable[Finding]) -> Callable[[int], bool]:
     return is_covered
 
 
-def _patient_tokens(text: str, patient: Patient) -> set[str]:
+def _patient_tokens(text: str, patient: Patient, known_forenames: frozenset[str] = frozenset()) -> set[str]:
     """The patient's name as words, with the short forms and the everyday name they go by."""
-    tokens = {w for name in (*patient.forenames, patient.surname or "") for w in _name_tokens(name)}
-    # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess").
-    tokens |= {f[:n] for name in patient.forenames for f in _name_tokens(name) for n in range(4, len(f))}
-    # "Anthony (prefers Tony)", "Bernard (\"Bernie\")": the patient's everyday name, anywhere
-    tokens |= {m.group(2).lower() for m in GOES_BY.finditer(text) if m.group(1).lower() in tokens}
-    return tokens
+    forenames = {w for name in patient.forenames for w in _name_tokens(name)}
+    # A short form of the patient's first name is theirs too ("Vince" for Vincent, "Jess",
+    # and "Bea" for Beatrix where the forename list knows it as a name).
+    forenames |= {
+        f[:n]
+        for name in patient.forenames
+        for f in _name_tokens(name)
+        for n in range(3, len(f))
+        if n > 3 or f[:n] in known_forenames
+    }
+    surnames = set(_name_tokens(patient.surname or ""))
+    # "Anthony (prefers Tony)", "Bernard (\"Bernie\")": the patient's everyday name, anywhere;
+    # after the surname only with the patient's first name before it (the wife's
+    # "Marjorie OPENSHAW (\"Madge\")" is not the patient's)
+    goes_by = set()
+    for match in GOES_BY.finditer(text):
+        word = match.group(1).lower()
+        before = WORD_BEFORE_NAME.search(text, max(0, match.start() - 30), match.start())
+        if word in forenames or (word in surnames and before and before.group(1).lower() in forenames):
+            goes_by.add(match.group(2).lower())
+    # "Regards, Ronnie (Rhona Gillespie)": a name followed by the patient's whole name
+    for match in GOES_BY_FULL.finditer(text):
+        if match.group(2).lower() in forenames and match.group(3).lower() in surnames:
+            goes_by.add(match.group(1).lower())
+    return forenames | surnames | goes_by
 
 
 class PeopleJudge:
@@ -558,7 +579,7 @@ class PeopleJudge:
         """Who each name in `text` (the truecased view) is. `memory` carries the names
         judged in the earlier windows of a long record into this one, and this window's
         names on to the next; `written` is the record as written."""
-        patient_tokens = _patient_tokens(text, patient)
+        patient_tokens = _patient_tokens(text, patient, self.people.forenames)
         address_tokens = set(_name_tokens(patient.address or ""))
         known_professionals = [_name_tokens(a) for a in authors] + self.staff
         written_title = patient.title or _usual_title(text, patient.surname)  # as the record writes it
@@ -691,7 +712,7 @@ class PeopleJudge:
         """In an earlier window of a long record, the mentions of names that only a later
         window judged (`known`: the tokens already judged when this window was read)."""
         later = {token: j for token, j in memory.registry.items() if token not in known}
-        found = self._other_mentions(text, findings, later, memory.pairs, _patient_tokens(text, patient))
+        found = self._other_mentions(text, findings, later, memory.pairs, _patient_tokens(text, patient, self.people.forenames))
         return [_with_courtesy_title(text, f) for f in found]
 
     def _known_mentions(
