@@ -31,6 +31,7 @@ from redactor.decide.decisions import (
     fingerprint,
     reviewer_span,
     seal_note,
+    span_scope,
 )
 from redactor.decide.verdicts import awaiting
 from redactor.detect.context import sentence_bounds
@@ -81,7 +82,12 @@ def decide_all(document: Document, book: Decisions) -> None:
     start = document.text.index(DRAWN)
     drawn = reviewer_span(document, start, start + len(DRAWN), Category.THIRD_PARTY_INFO)
     book.record(
-        fingerprint(KEY, document, drawn), drawn.category, "redact", "dr.c", span=(drawn.start, drawn.end)
+        fingerprint(KEY, document, drawn),
+        drawn.category,
+        "redact",
+        "dr.c",
+        span=(drawn.start, drawn.end),
+        scope=span_scope(KEY, document, drawn.start),
     )
     book.save(KEY)
 
@@ -323,7 +329,12 @@ def test_document_reviewers_lists_who_decided(tmp_path, detector, policy):
     start = document.text.index(DRAWN)
     drawn = reviewer_span(document, start, start + len(DRAWN), Category.THIRD_PARTY_INFO)
     book.record(
-        fingerprint(KEY, document, drawn), drawn.category, "redact", "dr.drawn", span=(start, drawn.end)
+        fingerprint(KEY, document, drawn),
+        drawn.category,
+        "redact",
+        "dr.drawn",
+        span=(start, drawn.end),
+        scope=span_scope(KEY, document, start),
     )
     foreign = next(f for f in elsewhere.findings if f.action in HOLDS)
     book.record(fingerprint(KEY, elsewhere, foreign), foreign.category, "keep", "dr.elsewhere")

@@ -143,10 +143,7 @@ def _span_print(
 
 def fingerprint(key: bytes, document: Document, finding: Finding) -> str:
     """A finding's key: record, entry date and author, category, span and its sentence."""
-    print_ = _span_print(key, document, finding.category, finding.start, finding.end, finding.text)
-    if finding.rule == MANUAL_RULE:
-        _remember_scope(print_, _scope(key, document, document.entry_of(finding.start)))
-    return print_
+    return _span_print(key, document, finding.category, finding.start, finding.end, finding.text)
 
 
 def entry_fingerprint(key: bytes, document: Document, entry: Entry) -> str:
@@ -162,19 +159,9 @@ def _scope(key: bytes, document: Document, entry: Entry | None) -> str | None:
     return _keyed(key, ["scope", *parts]) if any(parts) else None
 
 
-# record() is given a fingerprint, not the span: the scope of a span a reviewer drew is
-# remembered when its fingerprint is made, for record() to store. Hashes only.
-_DRAWN_SCOPES: dict[str, str] = {}
-DRAWN_SCOPES_KEPT = 4096
-
-
-def _remember_scope(print_: str, scope: str | None) -> None:
-    if scope is None:
-        return
-    _DRAWN_SCOPES.pop(print_, None)
-    _DRAWN_SCOPES[print_] = scope
-    if len(_DRAWN_SCOPES) > DRAWN_SCOPES_KEPT:
-        del _DRAWN_SCOPES[next(iter(_DRAWN_SCOPES))]
+def span_scope(key: bytes, document: Document, start: int) -> str | None:
+    """The scope to record with a span a reviewer drew at `start` (see `_scope`)."""
+    return _scope(key, document, document.entry_of(start))
 
 
 def document_identity(document: Document) -> str:
@@ -324,9 +311,11 @@ class Decisions:
         note: str = "",
         span: tuple[int, int] | None = None,
         key: bytes | None = None,
+        scope: str | None = None,
     ) -> Decision:
         """Record a decision (its audit line goes in with the next save, under the same
-        lock); a note needs the key to seal it."""
+        lock); a note needs the key to seal it. A span a reviewer drew comes with its
+        place (`span`) and, where it has one, its `span_scope`."""
         if decision not in DECISION_ACTIONS and decision not in ENTRY_DECISIONS:
             raise ValueError("unknown decision word")
         if note and key is None:
@@ -340,7 +329,7 @@ class Decisions:
             note_encrypted=seal_note(key, note) if key is not None else "",
             start=span[0] if span else None,
             end=span[1] if span else None,
-            scope=_DRAWN_SCOPES.get(print_) if span else None,
+            scope=scope if span else None,
         )
         self.records[print_] = entry
         self.plain_notes.pop(print_, None)

@@ -14,7 +14,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from ..decide.decisions import ENTRY, Decisions, entry_fingerprint, fingerprint, reviewer_span
+from ..decide.decisions import (
+    ENTRY,
+    MANUAL_RULE,
+    Decisions,
+    entry_fingerprint,
+    fingerprint,
+    reviewer_span,
+    span_scope,
+)
 from ..decide.verdicts import DECIDED, set_verdicts, why
 from ..model import HOLDS, Action, Category, Document, Entry, Finding
 from ..vocabulary import LABELS, ORDER, counted, parse_category
@@ -322,9 +330,10 @@ class ReviewSession:
     def _record(self, item: Item, decision: str) -> None:
         finding = item.finding
         print_ = fingerprint(self.key, item.document, finding)
-        drawn = (finding.start, finding.end) if finding.rule == "review/manual" else None
+        drawn = (finding.start, finding.end) if finding.rule == MANUAL_RULE else None
+        scope = span_scope(self.key, item.document, finding.start) if drawn else None
         self.decisions.record(
-            print_, finding.category, decision, self.reviewer, note=self.note, span=drawn, key=self.key
+            print_, finding.category, decision, self.reviewer, note=self.note, span=drawn, key=self.key, scope=scope
         )
         self.note = ""
         self._settled(item, decision)
@@ -383,7 +392,7 @@ class ReviewSession:
                 else CATEGORIES[0]
             )
         item.finding = replace(
-            item.finding, category=category, rule="review/manual", reason="re-categorised by a reviewer"
+            item.finding, category=category, rule=MANUAL_RULE, reason="re-categorised by a reviewer"
         )
         return f"category now {LABELS[category]}"
 
