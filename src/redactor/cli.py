@@ -566,14 +566,6 @@ def _say_skipped(console: Console, skipped: list[Path], verbose: bool) -> None:
             console.print(f"  skipped {path}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _awaiting(counts: Counter[Action]) -> str:
-    """ "33 finding(s) await a decision (21 review, 12 redact)": the words check and apply share."""
-    return (
-        f"{counts.total()} finding(s) await a decision "
-        f"({counts[Action.REVIEW]} review, {counts[Action.REDACT]} redact)"
-    )
-
-
 DETAILS_HELP = (
     "List every flag, one line each, as path:line:col: CODE CATEGORY action rule reason [field · entry · "
     "code · page] (line and column from 1 in the text redactor reads: for a PDF or a structured record, "
@@ -687,7 +679,7 @@ def check(
 ) -> None:
     """Gate for scripts: exit 1 while any finding at or above --fail-on awaits a decision,
     exit 2 while any file could not be checked or nothing was found to check."""
-    from .decide.verdicts import awaiting
+    from .decide.verdicts import awaiting, awaiting_words
 
     _refuse_over_inputs(output, paths, "--output")
     levels = {Action.REDACT} if fail_on is FailOn.redact else {Action.REDACT, Action.REVIEW}
@@ -714,7 +706,7 @@ def check(
             indent=1,
         )
     else:
-        body = "\n".join(f"{path}: {_awaiting(n)}" for path, n in pending.items())
+        body = "\n".join(f"{path}: {awaiting_words(n)}" for path, n in pending.items())
     if output is not None:
         _write(output, body + "\n")
     elif body:
@@ -725,7 +717,7 @@ def check(
         total = sum(checked.values(), Counter[Action]())
         err.print(
             f"{len(checked)} document(s) checked; {len(pending)} with findings awaiting a decision at or above "
-            f"{fail_on}; in all {_awaiting(total)}",
+            f"{fail_on}; in all {awaiting_words(total)}",
             soft_wrap=True,
         )
     if scanned.errors or not scanned.complete:
@@ -884,7 +876,7 @@ def apply_command(
     from .apply import ApplyError, Settings, check_out_folder, prepare_all, write_outputs
     from .apply.plan import FIXED_MARKER, counts
     from .decide.decisions import current_reviewer
-    from .decide.verdicts import awaiting
+    from .decide.verdicts import awaiting, awaiting_words
     from .scan import default_workers
 
     if "{category}" not in marker and not fixed_marker and "{" in marker:
@@ -904,17 +896,7 @@ def apply_command(
     outputs, errors, targets, work = [], list(scanned.errors), {}, []
     total: Counter[Action] = Counter()
     for document in scanned.documents:
-        waiting = awaiting(document)  # the count check gives, in the same words
-        total += waiting
-        if waiting[Action.REVIEW] and unreviewed is None:
-            errors.append(
-                (
-                    document.path,
-                    f"{_awaiting(waiting)}; no copy while {waiting[Action.REVIEW]} await review: "
-                    "review them or pass --unreviewed redact|keep",
-                )
-            )
-            continue
+        total += awaiting(document)  # the count check gives; plan() stops a copy while any await review
         source = Path(document.path)
         target = Path(os.path.abspath(source)).relative_to(root)
         if (same := targets.get(target)) is not None:
@@ -954,7 +936,7 @@ def apply_command(
             console.print(f"{out / output.target}: {applied}", markup=False, soft_wrap=True)
         console.print(f"manifest: {manifest}", markup=False, soft_wrap=True)
         if total:
-            err.print(f"in all {_awaiting(total)}", soft_wrap=True)
+            err.print(f"in all {awaiting_words(total)}", soft_wrap=True)
     _print_errors(err, errors, scanned.traces if options.verbose else None)
     if errors:
         err.print(

@@ -13,23 +13,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..decide.policy import DEFAULT_WITHHELD_ENTRY
-from ..decide.verdicts import awaiting
+from ..decide.verdicts import awaiting, awaiting_words
 from ..formats import splice
 from ..model import Action, Category, Document, Finding, Verdict
+from ..vocabulary import LABELS
 
-MARKER_WORDS = {
-    Category.THIRD_PARTY_NAME: "third party",
-    Category.THIRD_PARTY_IDENTIFIER: "third party",
-    Category.THIRD_PARTY_INFO: "third party",
-    Category.SAFEGUARDING: "safeguarding",
-    Category.CLINICIAN_OPINION: "clinician opinion",
-    Category.SERIOUS_HARM: "serious harm",
-    Category.LEGALLY_RESTRICTED: "legally restricted",
-    Category.SENSITIVE_HEALTH: "sensitive health",
-    Category.PROFESSIONAL: "professional",
-    Category.PATIENT_IDENTIFIER: "patient identifier",
-    Category.UNREADABLE: "unreadable",
-}
+# The vocabulary's labels, except that a copy never tells a third party's name from
+# their details or their information: all three read "third party".
+MARKER_WORDS = LABELS | dict.fromkeys(
+    (Category.THIRD_PARTY_NAME, Category.THIRD_PARTY_IDENTIFIER, Category.THIRD_PARTY_INFO), "third party"
+)
 ENTRY_WORD = "hidden entry"
 DEFAULT_MARKER = "[REDACTED: {category}]"
 FIXED_MARKER = "[REDACTED]"
@@ -63,8 +56,8 @@ def plan(document: Document, unreviewed: str | None = None, whole_entries: bool 
     waiting = awaiting(document)  # counted as `check` counts them
     if waiting[Action.REVIEW] and unreviewed is None:
         raise UnreviewedError(
-            f"{waiting.total()} finding(s) undecided: {waiting[Action.REVIEW]} await review, "
-            f"{waiting[Action.REDACT]} to redact by policy; review them or pass --unreviewed redact|keep"
+            f"{awaiting_words(waiting)}; no copy while {waiting[Action.REVIEW]} await review: "
+            "review them or pass --unreviewed redact|keep"
         )
     chosen = [
         Redaction(f.start, f.end, str(f.category))

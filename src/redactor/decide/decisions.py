@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..detect.context import sentence_bounds
 from ..model import HOLDS, Action, Category, Document, Entry, Finding
-from ..report.json_report import write_atomic
+from ..report.json_report import process_alive, write_atomic
 
 CONTEXT_CHARS = 120
 DECISION_ACTIONS = {"redact": Action.REDACT, "keep": Action.KEEP}
@@ -592,25 +592,13 @@ def _stale(text: str) -> bool:
     """A lock left by a dead process on this PC, or stamped LOCK_EXPIRED ago."""
     holder = _holder(text)
     pid, stamped = holder.get("pid"), holder.get("time")
-    if isinstance(pid, int) and holder.get("host") == socket.gethostname() and not _alive(pid):
+    if isinstance(pid, int) and holder.get("host") == socket.gethostname() and not process_alive(pid):
         return True
     try:
         taken = datetime.strptime(str(stamped), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return False
     return (datetime.now(UTC) - taken).total_seconds() > LOCK_EXPIRED
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0 or os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
 
 
 def _who(text: str) -> str:

@@ -90,3 +90,11 @@ def awaiting(document: Document) -> Counter[Action]:
     """Findings no person has decided, by the action they would get: what `check`
     counts and what stops `apply`, so both say the same numbers."""
     return Counter(f.action for f in document.findings if f.action in HOLDS and f.decision is None)
+
+
+def awaiting_words(counts: Counter[Action]) -> str:
+    """ "33 finding(s) await a decision (21 review, 12 redact)": the words check and apply share."""
+    return (
+        f"{counts.total()} finding(s) await a decision "
+        f"({counts[Action.REVIEW]} review, {counts[Action.REDACT]} redact)"
+    )

@@ -95,7 +95,7 @@ def remove_stale(folder: Path, prefix: str) -> None:
         return
     for name in names:
         pid = name[len(prefix) :].split(".", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
+        if not pid.isdigit() or process_alive(int(pid)):
             continue
         stale = folder / name
         if stale.is_dir() and not stale.is_symlink():
@@ -104,12 +104,16 @@ def remove_stale(folder: Path, prefix: str) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process on this machine may still be running: only a definite "no such
+    process" says it is gone (a stale temporary file or lock may then be removed)."""
+    if pid <= 0 or os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except OSError:
         return True  # someone else's process
     return True
 
