@@ -62,7 +62,8 @@ NAME_VERB_AFTER = re.compile(
     r"(?:['’]s\b|[ \t]+(?i:says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|comes|went|goes|"
     r"wants|wanted|feels|felt|thinks|reports|told|tells|asked|asks|is|was|has|had|will|would|does|did|can|could|"
     r"hit|hits|took|takes|left|leaves|got|gets|made|makes|saw|sees|gave|gives|kept|keeps|brought|brings|drove|"
-    r"drives|threw|broke|pays|paid|lives|works|drinks|knows|knew|(?![a-z]*eed\b)[a-z]{3,}ed)\b)"
+    r"drives|threw|broke|pays|paid|lives|works|drinks|knows|knew|found|finds|won't|wont|hasnt|isnt|"
+    r"doesnt|(?![a-z]*eed\b)[a-z]{3,}ed)\b)"
 )
 # "deans been", "ambers place": a possessive typed without its apostrophe
 POSSESSIVE_S_AFTER = re.compile(
@@ -97,7 +98,20 @@ CARE_SETTING = re.compile(
     r"^[ \t]*Resident[ \t]*:|\b(?i:care home|nursing home|residential home|care agency|homecare agency|domiciliary care|reablement)\b",
     re.M,
 )
-NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*\)")
+NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
+OWN_ALIAS = re.compile(
+    r"(?:^|[.!?][ \t]+)[ \t]*(?i:goes[ \t]+by|known[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|likes[ \t]+to[ \t]+be[ \t]+called)"
+    r"[ \t]+[\"“'‘]?([A-Z][a-z]+)\b",
+    re.M,
+)
+# The name someone goes by, in quotes after what says so: "known to him as "Tank and
+# Shaz"", "gave his name as "Biscuit"": a person, though the word may be everyday.
+ALIAS = re.compile(
+    r"\b(?i:(?:known|referred[ \t]+to)(?:[ \t]+to(?:[ \t]+[^\W\d_]+){1,2})?[ \t]+as|gave[ \t]+(?:his|her|their)[ \t]+names?[ \t]+as"
+    r"|goes[ \t]+by|calls?[ \t]+(?:himself|herself|themselves)|nicknamed|aka)[ \t]*[\"“'‘]"
+    rf"(?P<names>{NAME_WORD}(?:[ \t]+{SURNAME_WORD})?(?:[ \t]*(?:,|and|&)[ \t]*{NAME_WORD})*)[\"”'’]"
+)
+ALIAS_NAME = re.compile(rf"{NAME_WORD}(?:[ \t]+(?!and\b){SURNAME_WORD})?")
 WORD_BEFORE_NAME = re.compile(r"([^\W\d_]+)[ \t]+$")
 GOES_BY_FULL = re.compile(r"([^\W\d_]{2,})[ \t]*\([ \t]*([^\W\d_]+)[ \t]+([^\W\d_'’-]+)[ \t]*\)")
 GOES_BY = re.compile(
@@ -140,10 +154,20 @@ CONTACT_AFTER = re.compile(
     rf"(?P<name>{NAME_WORD}[ ]{NAME_WORD})(?=[ \t]*(?:\(?(?i:cell|home|mobile|mob|tel|phone)\b[ \t#:.)]*)?[ \t]*\+?\(?\d{{3}})"
 )
 LABEL_AFTER = re.compile(r"[ \t]*(?::|of\b)")
+# "LETTER JESSOP HOSPITAL FERTILITY UNIT, MR R. OAKLEY", "REF MR J. LUMB GYNAE": a
+# titled name writing for a unit, or a referral's consultant
+UNIT_BEFORE = re.compile(
+    rf"(?:\b(?i:hospital|unit|clinic|department|dept|service)[ \t]*[,:(\-–]"
+    rf"|\b(?i:ref|refer|referred|referral|letter[ \t]+from)(?:[ \t]+(?i:to))?)[ \t]*(?:{COURTESY}[ \t]+)?$"
+)
+HEADER_LABEL = re.compile(r"[ \t]*[^\W\d_]+[ \t]*:[ \t]*")
+NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
-PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
+PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:(?:[ ]|[ \t]*\n[ \t]*){SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
+MONTH_BEFORE = re.compile(r"\b(?i:since|in|on|from|until|till|by|of|during|last|next|this|early|mid|late|before|after)[ \t]+$")
+MONTH_AFTER = re.compile(r"[ \t]+(?:\d|(?i:last|next|this)[ \t]+year\b)")
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
 )
@@ -225,6 +249,10 @@ def _patient_tokens(text: str, patient: Patient, known_forenames: frozenset[str]
         before = WORD_BEFORE_NAME.search(text, max(0, match.start() - 30), match.start())
         if word in forenames or (word in surnames and before and before.group(1).lower() in forenames):
             goes_by.add(match.group(2).lower())
+    # "Goes by Barney.": a sentence with no subject says what the patient is called
+    for match in OWN_ALIAS.finditer(text):
+        if match.group(1).lower() in known_forenames:
+            goes_by.add(match.group(1).lower())
     # "Regards, Ronnie (Rhona Gillespie)": a name followed by the patient's whole name
     for match in GOES_BY_FULL.finditer(text):
         if match.group(2).lower() in forenames and match.group(3).lower() in surnames:
@@ -269,8 +297,10 @@ class PeopleJudge:
             rf"(?i:[ \t-]in[ \t-]law)?(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
         )
         self.relation_after = re.compile(
-            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
-            rf"|[ \t]*,[ \t]*(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
+            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
+            rf"|[ \t]*,[ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
+            # "i havent told rich my boyfriend and": a message's apposition, no punctuation
+            rf"|[ \t]+(?i:my)[ \t]+(?P<rel5>(?i:{relation}))s?\b(?=[ \t]*(?:[,.;)]|(?i:and|who|but)\b|$))"
             rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
@@ -333,18 +363,25 @@ class PeopleJudge:
                 continue  # "our CNS, Sister Julie", "with partner Present", "son will visit"
             if relation in GROUP_LABELS and self.owner_of_relation.match(text, match.end("name")):
                 continue  # "Family: Jessica's mother Mrs ...": Jessica is whose mother she is
+            if "\n" in text[match.end("rel") : match.start("name")] and NEXT_LINE_LABEL.match(text, match.start("name")):
+                continue  # "seen with maternal grandad\nAudiology result: ...": a new line's heading
             add(match.start("name"), match.end("name"), "relation", relation=relation)
             position = match.end("name")
             while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
+        for match in ALIAS.finditer(text):  # known to him as "Tank and Shaz"
+            for name in ALIAS_NAME.finditer(text, match.start("names"), match.end("names")):
+                add(name.start(), name.end(), "alias")
         for match in NICKNAMED.finditer(text):  # "SON WILLIAM (BILL) O'SULLIVAN": one person
             if match.group("first").lower() in self.vocabulary.forenames:
                 add(match.start(), match.end(), "forename")
+            elif self.relation_before.search(text, max(0, match.start() - 30), match.start()):
+                add(match.start(), match.end(), "relation")  # "Her sister, Chidinma (Chi) Okonjo"
         for match in CHILD_WITH_AGE.finditer(text):  # "2 children (Ruby 6, Miles 3)"
             line_start = text.rfind("\n", 0, match.start()) + 1
             relation = self.relation_word.search(text, max(line_start, match.start() - 80), match.start())
-            if relation and match.group("name").lower() in self.vocabulary.forenames:
+            if relation and self._may_be_name(match.group("name")):
                 add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
         for match in MAIDEN_NAME.finditer(text):  # "MARRIED 1950 TO ROSE (NEE DOYLE)", "SUSAN HEPWORTH, NEE ..."
             before = WORDS_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -439,7 +476,7 @@ class PeopleJudge:
     def _unwrap(self, text: str, candidate: Candidate) -> Candidate:
         """A first name at the end of a line whose surname starts the next one; a
         hyphenated surname broken at its hyphen ("Okafor-\nHunt")."""
-        hyphen = HYPHEN_WRAP.match(text, candidate.end)
+        hyphen = HYPHEN_WRAP.match(text, candidate.end - (text[candidate.end - 1 : candidate.end] == "-"))
         if hyphen:
             candidate.end = hyphen.end()
             return candidate
@@ -769,9 +806,13 @@ class PeopleJudge:
     def _not_a_name(self, text: str, candidate: Candidate, tokens: list[str]) -> bool:
         not_names = self.people.not_names
         written = text[candidate.start : candidate.end]
-        if all(t in not_names for t in tokens) and not ("relation" in candidate.evidence and written.istitle()):
-            return True  # "ED", "Obs"; but "Son, Ed, was updated"
         titled = candidate.title is not None and candidate.title.lower().strip(".") in COURTESY_WORDS
+        # a relative's or a titled person's surname may be a word ("mum's boyfriend Robin
+        # WARD", "Mr Ward stood by the door")
+        relative = "relation" in candidate.evidence and len(tokens) > 1 and tokens[0] in self.vocabulary.forenames
+        surname = (titled or relative) and tokens[-1] in self.people.surnames and written.split()[-1][:1].isupper()
+        if all(t in not_names for t in tokens) and not surname and not ("relation" in candidate.evidence and written.istitle()):
+            return True  # "ED", "Obs"; but "Son, Ed, was updated"
         opening = " ".join(re.findall(r"[^\W\d_]+", text[candidate.start : candidate.end + 40].lower()))
         if any(opening == name or opening.startswith(name + " ") for name in self.people.eponymous):
             return True  # "Marie Curie night sitter", "Simon Broome criteria", "DIANA PRINCESS OF WALES HOSP"
@@ -792,8 +833,8 @@ class PeopleJudge:
             return True  # "On Yasmin for 6 years", "stop Yasmin today": a medicine
         if not titled and not candidate.evidence & {"relation", "contact"} and self._among_medicines(text, candidate):
             return True  # "Yasmin/Lucette", "POP (Hana OTC, Cerazette)", "FABER (PATRICK)"
-        if (tokens[-1] in self.people.place_words and not titled) or (
-            tokens[-1] in not_names and "relation" not in candidate.evidence
+        if (tokens[-1] in self.people.place_words and not titled and not surname) or (
+            tokens[-1] in not_names and "relation" not in candidate.evidence and not surname
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
         if candidate.evidence <= {"ner"} and written.islower() and all(
@@ -849,13 +890,13 @@ class PeopleJudge:
         # Without a relation word, title, role or age beside it, a clinical word is
         # never a name ("Pt", "Albuterol MDI", "FOLEY"), nor are everyday words no
         # forename list knows ("Last ABG", "Felt", "Multiple").
-        if not candidate.evidence & {"relation", "title", "role", "age", "surname"} and self._everyday(
+        if not candidate.evidence & {"relation", "title", "role", "age", "surname", "alias"} and self._everyday(
             text[candidate.start : candidate.end].split()
         ):
             return True
         # Evidence from NER or the first-name list alone is weak; a lone
         # capitalised word that only those two suggest must look like a name.
-        strong = candidate.evidence & {"relation", "title", "role", "name-shape", "age"}
+        strong = candidate.evidence & {"relation", "title", "role", "name-shape", "age", "alias"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
             if word.isupper() or not word[0].isupper():
@@ -922,7 +963,7 @@ class PeopleJudge:
                 "a carer in a care home's or care agency's notes: staff in role (a family carer is "
                 "named by their relation)",
             )
-        if relation == "sister" and (
+        if relation == "sister" and not self.relation_after.match(after) and (  # not "Grace (my sister)"
             self.role_after.match(after)
             or (len(tokens) == 1 and tokens[0] in self.people.surnames and tokens[0] not in self.vocabulary.forenames)
         ):
@@ -943,7 +984,7 @@ class PeopleJudge:
                 relation = next(g for g in match.groups() if g).lower()
                 relation_after_only = True
 
-        if relation is None and set(tokens) <= address_tokens:
+        if relation is None and candidate.title is None and set(tokens) <= address_tokens:
             return Judgement(
                 Category.PATIENT_IDENTIFIER,
                 0.9,
@@ -966,6 +1007,10 @@ class PeopleJudge:
             patients = True
         if PATIENT_AFTER.match(after):
             patients = True
+        # "Mother: Tiegan Paige BOARDMAN" heading a maternity record: the patient's whole
+        # name after a header label is the patient, whatever the label says
+        header_label = HEADER_LABEL.fullmatch(text, text.rfind("\n", 0, candidate.start) + 1, candidate.start) is not None
+        own_full_name = len(tokens) > 1 and tokens[0] in patient_tokens and tokens[-1] in patient_tokens
         if (
             patients
             # "Phoned Mrs PEMBERTON - daughter on speaker": a relation written after the
@@ -974,6 +1019,7 @@ class PeopleJudge:
             and (
                 relation is None
                 or relation_after_only
+                or (header_label and own_full_name)
                 or relation == "née"
                 or _forename_shared(tokens, patient_tokens)
             )
@@ -991,6 +1037,7 @@ class PeopleJudge:
             (_alone_on_line(text, candidate.start, candidate.end) and self.role_next_line.match(after))
             or self.role_before.search(before)
             or self.agency_before.search(before)
+            or (candidate.title and UNIT_BEFORE.search(before))
             or self.role_after.match(after)
             or self.from_organisation.match(after)
             or ("role" in candidate.evidence and relation is None)
@@ -1036,6 +1083,14 @@ class PeopleJudge:
                 0.95,
                 "people/relation-name",
                 f"a name written beside the relation word '{relation}', so a third party",
+            )
+        if "alias" in candidate.evidence:
+            return Judgement(
+                Category.THIRD_PARTY_NAME,
+                0.85,
+                "people/alias",
+                "the name someone goes by, given in quotes ('known as', 'gave his name as'): a "
+                "person who is neither the patient nor a known professional",
             )
         if candidate.title:
             return Judgement(
@@ -1100,6 +1155,10 @@ class PeopleJudge:
                 and IDIOM_BEFORE.search(text, max(0, match.start() - 8), match.start())
             ):
                 continue  # "WAKES AT DAWN" in a record where a daughter is Dawn
+            if word.lower() in MONTHS and (
+                MONTH_BEFORE.search(text, max(0, match.start() - 12), match.start()) or MONTH_AFTER.match(text, match.end())
+            ):
+                continue  # "since april last year" in a record where a friend is April
             if (
                 word.lower() in self.people.function_words
                 and SENTENCE_START.search(text, max(0, match.start() - 20), match.start())

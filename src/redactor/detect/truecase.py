@@ -50,6 +50,12 @@ MAIDEN_MARKERS = frozenset({"nee", "née", "prev", "previously", "formerly"})
 ANCHOR_BRIDGE = frozenset({"is", "was", "called", "named", "in", "law", "aka"})
 NICKNAME_GAP = re.compile(r"^[ \t]*\($")  # a first name, then "(Bill)"
 AFTER_NICKNAME = re.compile(r"^\)[ \t]+$")  # "(Bill) O'Sullivan": the surname goes on
+# "let her see my sister", "to marry my cousin": the word before the relation is a verb
+VERB_SLOT_BEFORE = re.compile(
+    r"\b(?i:to|me|him|her|them|us|you|let|lets|can|cant|will|wont|could|would|should|must|might|please|"
+    r"i|we|they|not|never|just|also)[ \t]+$"
+)
+OWNER = r"(?i:my|her|his|their|our|pt'?s|patient'?s|the)"
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
 
@@ -128,7 +134,10 @@ class Vocabulary:
         )
 
     def titled_name(self, lower: str) -> bool:
-        """A word right after "Dr", "Mrs": a surname even when it is also a word ("Smith")."""
+        """A word right after "Dr", "Mrs": a surname even when it is also a word ("Smith"),
+        or an initial before it ("DN SISTER P. COLLINS")."""
+        if len(lower) == 1:
+            return True
         if lower in self.surnames and lower not in self.function_words and lower not in self.clinical:
             return True
         return self.anchored_name(lower)
@@ -195,6 +204,18 @@ class Truecaser:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
+        relation = "|".join(sorted(map(re.escape, vocabulary.relations), key=len, reverse=True))
+        # A relation word after the name, in apposition, says whose it is as well as one
+        # before it does: "april (my friend)", "grace, my sister,"; with no punctuation only
+        # a gazetteer first name after "my" ("i havent told rich my boyfriend and").
+        self.relation_after = re.compile(
+            rf"[ \t]*(?:\([ \t]*(?:{OWNER}[ \t]+)?(?i:{relation})s?[ \t]*\)"
+            rf"|,[ \t]*{OWNER}[ \t]+(?i:{relation})s?[ \t]*(?:[,.;)]|$))",
+            re.M,
+        )
+        self.bare_relation_after = re.compile(
+            rf"[ \t]+(?i:my)[ \t]+(?i:{relation})s?[ \t]*(?:[,.;)]|(?i:and|who|but)\b|$)", re.M
+        )
 
     def view(self, text: str) -> str:
         """The text with passages recased; identical when nothing needed it."""
@@ -264,6 +285,8 @@ class Truecaser:
             elif mode != MIXED:
                 is_name = vocabulary.lone_name(lower)
                 listed = False
+            if not is_name and (mode != MIXED or word.islower()):
+                is_name = self._named_by_relation_after(word, lower, text, offset + len(word))
             if is_name and mode == SHOUTED and word.islower():
                 is_name = False  # "FATHER - see 14/03": in a shouted passage a name is shouted too
             if pending is not None:  # the title before this word: cased as one if a name follows
@@ -306,6 +329,16 @@ class Truecaser:
         if pending is not None:
             changes.extend(_change(pending[0], pending[1], pending[3]))
         return changes
+
+    def _named_by_relation_after(self, word: str, lower: str, text: str, end: int) -> bool:
+        vocabulary = self.vocabulary
+        if lower in vocabulary.function_words or vocabulary.is_relation(lower) or len(lower) < 2:
+            return False
+        known = lower in vocabulary.forenames
+        if self.relation_after.match(text, end):
+            return known or vocabulary.anchored_name(lower)
+        before = VERB_SLOT_BEFORE.search(text, max(0, end - len(word) - 12), end - len(word))
+        return known and before is None and self.bare_relation_after.match(text, end) is not None
 
     def _plain(self, word: str, lower: str, mode: str) -> str:
         if mode != SHOUTED:
