@@ -95,6 +95,19 @@ def test_a_negative_hiv_test_is_still_sensitive(analyse):
     assert sen.action is Action.REVIEW and not sen.quiet
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contraception: wants Depo-Provera rather than the pill because Colin goes through her bag.\n",
+        "can i have the injection or implant so he cant tell, he checks everything\n",
+        "i did a test and its positive. i dont want to keep it.\n",
+    ],
+)
+def test_hidden_contraception_and_termination_in_plain_words(analyse, text):
+    doc = analyse(HEADER + text)
+    assert any(f.category is Category.SENSITIVE_HEALTH for f in doc.findings)
+
+
 def test_the_classifier_finds_a_passage_no_word_list_holds(analyse, detector):
     if detector.passages.classifier is None:
         pytest.skip("no sentence classifier in models/passages")
