@@ -401,3 +401,15 @@ def test_titled_clinicians_of_a_unit_or_a_referral_are_staff(analyse):
     )
     for name in ("T. LAMB", "R. OAKLEY", "J. LUMB"):
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
+
+
+def test_a_list_of_tests_in_capitals_is_no_list_of_names(analyse):
+    doc = analyse(HEADER + "Plan: ANA, ENA, RF, ESR, CRP, FBC.\nStarted smoking cessation with Health Trainer Gary Moss.\n")
+    for word in ("ANA", "Gary Moss"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+
+
+def test_the_patients_dob_after_b_is_theirs(analyse):
+    doc = analyse("Joanne Featherstone (F)  b. 17-Jul-1973  NHS no 999 621 7892\n\nSeen today.\n")
+    assert doc.patient.dob == "1973-07-17"
+    assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "17-Jul-1973")

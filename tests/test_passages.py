@@ -180,3 +180,19 @@ def test_a_classifier_finding_alone_is_held_for_review_never_removed_unseen(anal
     listed = guess.with_(rule="SERIOUS_HARM/refuge")
     assert policy.action_for(guess) is Action.REVIEW
     assert policy.action_for(listed) is Action.REDACT
+
+
+def test_routine_family_presence_and_the_patients_own_state_hold_nothing(analyse):
+    doc = analyse(
+        HEADER + "12/03/2025 Dr A SMITH\nAsthma review. Son also attended.\n"
+        "SH: self-employed builder, 2 kids, drinks 12 u/wk, smokes ~8/day.\n"
+        "FH: brother also has type 2 diabetes, on insulin.\nFoot check normal.\nFeels well. No hypos.\n"
+    )
+    held = [f for f in doc.findings if f.action in (Action.REDACT, Action.REVIEW)]
+    assert held == [], [(f.text, f.rule) for f in held]
+    assert all(e.verdict is Verdict.SHOW for e in doc.entries)
+
+
+def test_what_follows_a_relatives_report_is_still_carried_on(analyse):
+    doc = analyse(HEADER + "Daughter rang from work. Concerned her brother is back on heroin. Worried about the oramorph going missing.\n")
+    assert any(f.text.startswith("Worried about") and f.category is Category.THIRD_PARTY_INFO for f in doc.findings)

@@ -30,7 +30,7 @@ UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
 NAME_WORD = rf"(?:Ma?c[{UP}][{LOW}]+|O['’][{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?)"
 SURNAME_WORD = (
-    rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O['’][{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?"
+    rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O['’][{UP}][{LOW}]+|O['’][{UP}]{{2,}}|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?"
     rf"|[{UP}]{{2,}}(?:['’\-][{UP}]+)?)"
 )
 NAME = rf"(?:{NAME_WORD}|[{UP}]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
@@ -444,7 +444,7 @@ class PeopleJudge:
             words = match.group().lower().split()
             if not any(w in self.people.not_names for w in words):
                 add(match.start(), match.end(), "name-shape")
-        return [self._surname_after(written, self._unwrap(text, c)) for c in self._merge(list(found.values()))]
+        return [self._surname_after(written, self._unwrap(text, c, written)) for c in self._merge(list(found.values()))]
 
     def _rare_forename(self, word: str) -> bool:
         """A gazetteer first name that is no English, clinical or place word ("Suzette"):
@@ -473,10 +473,11 @@ class PeopleJudge:
             return first not in self.vocabulary.function_words
         return self.vocabulary.anchored_name(first)
 
-    def _unwrap(self, text: str, candidate: Candidate) -> Candidate:
+    def _unwrap(self, text: str, candidate: Candidate, written: str) -> Candidate:
         """A first name at the end of a line whose surname starts the next one; a
-        hyphenated surname broken at its hyphen ("Okafor-\nHunt")."""
-        hyphen = HYPHEN_WRAP.match(text, candidate.end - (text[candidate.end - 1 : candidate.end] == "-"))
+        hyphenated surname broken at its hyphen ("Okafor-\nHunt", "ASPINALL-\nDRAKE", read
+        as written: the truecased view may have made "DRAKE" a word)."""
+        hyphen = HYPHEN_WRAP.match(written, candidate.end - (written[candidate.end - 1 : candidate.end] == "-"))
         if hyphen:
             candidate.end = hyphen.end()
             return candidate

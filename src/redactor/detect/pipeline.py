@@ -177,7 +177,8 @@ class Detector:
         self.any_verb = re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE)
         self.carried_on = re.compile(
             rf"(?:[\w']+[ \t]+){{0,3}}?(?:(?:she|he|they)(?:'d|'s)?[ \t]+(?:also[ \t]+)?(?:{verbs})\b|(?:says|said|reports|"
-            rf"reported|states|stated|describes|described|feels|thinks|believes|worried|adds|added)\b)",
+            # not "Feels well.": with no subject, how someone feels is the patient's
+            rf"reported|states|stated|describes|described|thinks|believes|worried|adds|added)\b)",
             re.IGNORECASE,
         )
 
@@ -322,7 +323,10 @@ class Detector:
         """Follow third-party information into the reported speech after it, within its
         paragraph: "Wife rang. No consent to share. Says he is drinking again; she moved out"."""
         out = list(findings)
-        queue = [f for f in findings if f.category is Category.THIRD_PARTY_INFO]
+        # not from a family-history line: the patient told it, and what follows is theirs
+        queue = [
+            f for f in findings if f.category is Category.THIRD_PARTY_INFO and not FAMILY_HISTORY_LINE.match(line_of(text, f.start, f.end))
+        ]
         seen = {(f.start, f.end) for f in queue}
         while queue:
             position = queue.pop().end
@@ -473,6 +477,9 @@ class Detector:
             rule,
             f"a {kind} that is not the patient's, so a third party's",
         )
+
+
+FAMILY_HISTORY_LINE = re.compile(r"[ \t]*(?i:fh|f/h|fhx|family[ \t]+(?:history|hx))\b")
 
 
 def _age_at(document: Document) -> Callable[[int], int | None]:

@@ -55,6 +55,8 @@ VERB_SLOT_BEFORE = re.compile(
     r"\b(?i:to|me|him|her|them|us|you|let|lets|can|cant|will|wont|could|would|should|must|might|please|"
     r"i|we|they|not|never|just|also)[ \t]+$"
 )
+LIST_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/]")
+LIST_AFTER = re.compile(r"[,/][ \t]*([^\W_]+)")
 OWNER = r"(?i:my|her|his|their|our|pt'?s|patient'?s|the)"
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
@@ -283,7 +285,7 @@ class Truecaser:
             elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
                 is_name = len(lower) == 1 or vocabulary.surname_after_name(lower, text, offset + len(word))
             elif mode != MIXED:
-                is_name = vocabulary.lone_name(lower)
+                is_name = vocabulary.lone_name(lower) and not self._among_tests(text, offset, offset + len(word))
                 listed = False
             if not is_name and (mode != MIXED or word.islower()):
                 is_name = self._named_by_relation_after(word, lower, text, offset + len(word))
@@ -329,6 +331,12 @@ class Truecaser:
         if pending is not None:
             changes.extend(_change(pending[0], pending[1], pending[3]))
         return changes
+
+    def _among_tests(self, text: str, start: int, end: int) -> bool:
+        """ "Plan: ANA, ENA, RF, ESR": one of a list of tests or terms, not a name ("Ana"):
+        two of the list's other items, within three either side, are clinical words."""
+        items = LIST_BEFORE.findall(text, max(0, start - 30), start)[-3:] + LIST_AFTER.findall(text, end, end + 30)[:3]
+        return sum(item.lower() in self.vocabulary.clinical for item in items) >= 2
 
     def _named_by_relation_after(self, word: str, lower: str, text: str, end: int) -> bool:
         vocabulary = self.vocabulary

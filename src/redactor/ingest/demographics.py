@@ -29,7 +29,7 @@ LABELS = {
         re.M | re.I,
     ),
     "dob": re.compile(
-        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth|born)[ \t.]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{3,18}?\d{2,4})\b",
+        r"(?:^|\s)(?:DOB|D\.O\.B\.?|Date of birth|born|b\.(?=[ \t]*\d{1,2}[ ./\-]))[ \t.]*:?[ \t]*(?P<value>[0-9A-Za-z][0-9A-Za-z /.\-]{3,18}?\d{2,4})\b",
         re.M | re.I,
     ),
     "nhs": re.compile(
