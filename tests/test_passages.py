@@ -196,3 +196,21 @@ def test_routine_family_presence_and_the_patients_own_state_hold_nothing(analyse
 def test_what_follows_a_relatives_report_is_still_carried_on(analyse):
     doc = analyse(HEADER + "Daughter rang from work. Concerned her brother is back on heroin. Worried about the oramorph going missing.\n")
     assert any(f.text.startswith("Worried about") and f.category is Category.THIRD_PARTY_INFO for f in doc.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Rob asked me in the kitchen not to say anything to his dad about the scan.\n", Category.SERIOUS_HARM),
+        ("Daughter rang and asked that we wait until after her wedding before telling him.\n", Category.SERIOUS_HARM),
+        ("Family court made a prohibited steps order on 14/01.\n", Category.SAFEGUARDING),
+        ("Contact with Rory has been supervised by his grandmother since May.\n", Category.SAFEGUARDING),
+        ("Shared care request: feminising hormones since 2019.\n", Category.LEGALLY_RESTRICTED),
+        ("She started Biktarvy one tablet daily.\n", Category.SENSITIVE_HEALTH),
+        ("GUM: chlamydia positive. WIFE NOT TO KNOW - HE INSISTS.\n", Category.SENSITIVE_HEALTH),
+    ],
+)
+def test_passages_written_without_the_usual_keyword(analyse, text, category):
+    doc = analyse(HEADER + text)
+    last = doc.text.rstrip().rsplit("\n", 1)[-1].rsplit(". ", 1)[-1]
+    assert category in {f.category for f in doc.findings if f.start <= doc.text.index(last) < f.end}
