@@ -413,3 +413,22 @@ def test_the_patients_dob_after_b_is_theirs(analyse):
     doc = analyse("Joanne Featherstone (F)  b. 17-Jul-1973  NHS no 999 621 7892\n\nSeen today.\n")
     assert doc.patient.dob == "1973-07-17"
     assert Category.THIRD_PARTY_IDENTIFIER not in flagged_as(doc, "17-Jul-1973")
+
+
+def test_later_lower_case_mentions_of_a_word_name_in_a_message(analyse):
+    doc = analyse(
+        HEADER + "hi its me. my husband bill has just been told he has parkinsons. krissy takes bill to his physio.\n"
+        "i never told bill or krissy and never will. since bills diagnosis i cant sleep. the landline bill always "
+        "picks it up. the bill is due and i paid the bill.\n"
+    )
+    text = doc.text
+    found = {f.start for f in doc.findings if f.category is Category.THIRD_PARTY_NAME}
+    mentions = [m.start() for m in __import__("re").finditer(r"\bbill", text)]
+    assert {mentions[0], mentions[1], mentions[2], mentions[3], mentions[4]} <= found
+    assert not {mentions[5], mentions[6]} & found  # "the bill is due", "paid the bill"
+
+
+def test_an_everyday_word_after_a_relation_is_a_name_when_they_speak(analyse):
+    doc = analyse(HEADER + "my girlfriend sky says i should ask for counselling. mum first said it was fine.\n")
+    assert third_party(doc, "sky")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "first")

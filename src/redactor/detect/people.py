@@ -67,8 +67,19 @@ NAME_VERB_AFTER = re.compile(
 )
 # "deans been", "ambers place": a possessive typed without its apostrophe
 POSSESSIVE_S_AFTER = re.compile(
-    r"[ \t]+(?i:been|got|gone|not|house|flat|place|home|mum|dad|number|phone|mobile|car|new|old|partner|kids)\b"
+    r"[ \t]+(?i:been|got|gone|not|house|flat|place|home|mum|dad|number|phone|mobile|car|new|old|partner|kids|"
+    r"diagnosis|illness|health|condition|dementia|cancer|drinking|temper|funeral|death|care|appointment)\b"
 )
+# "bill always picks it up": an adverb, then what the person does
+ADVERB_VERB_AFTER = re.compile(r"[ \t]+(?i:always|never|just|still|also|really|usually|often|then|now)[ \t]+[a-z]{3,}(?:s|ed)\b")
+# "takes bill to his physio", "never told bill or krissy": a person as the object of what
+# is done to or with them, the clause going on after the name
+OBJECT_BEFORE = re.compile(
+    r"\b(?i:told|tell|tells|telling|asked|ask|asks|takes|took|take|taking|see|saw|seeing|visit|visited|visiting|"
+    r"call|called|ring|rang|text|texted|messaged|with|without|for|from|like|love|loves|miss|misses|left|leave|leaves)[ \t]+$"
+)
+CLAUSE_AFTER = re.compile(r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again)\b|[ \t]*$)", re.M)
+WORD_OR_AFTER = re.compile(r"[ \t]+(?:and|or|&|\+)[ \t]+([^\W\d_]+)")
 NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
 WORD_AND_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "FRANK AND BILL", "daisy + will"
 DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|no|some|any|his|her|my|their|your|our|i|we|you|they)[ \t]+$")
@@ -359,6 +370,7 @@ class PeopleJudge:
             if _nursing_title(text, match.start("rel"), match.group("rel")) or not (
                 self._may_be_name(name)
                 or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
+                or self.vocabulary.reported_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
             ):
                 continue  # "our CNS, Sister Julie", "with partner Present", "son will visit"
             if relation in GROUP_LABELS and self.owner_of_relation.match(text, match.end("name")):
@@ -1173,6 +1185,16 @@ class PeopleJudge:
                     first.category is Category.THIRD_PARTY_NAME
                     and (
                         NAME_VERB_AFTER.match(text, match.end())
+                        or (plural and POSSESSIVE_S_AFTER.match(text, match.end()))  # "since bills diagnosis"
+                        or ADVERB_VERB_AFTER.match(text, match.end())
+                        or (
+                            OBJECT_BEFORE.search(text, max(0, match.start() - 12), match.start())
+                            and CLAUSE_AFTER.match(text, match.end())
+                        )
+                        or (
+                            (joined_after := WORD_OR_AFTER.match(text, match.end()))
+                            and (joined_after.group(1).lower() in registry or joined_after.group(1).lower() in patient_tokens)
+                        )
                         or NAME_AND_BEFORE.search(text, max(0, match.start() - 30), match.start())
                         or (
                             (joined := WORD_AND_BEFORE.search(text, max(0, match.start() - 30), match.start()))

@@ -46,6 +46,14 @@ FINITE_AFTER = re.compile(
     r"works|worked|died|drinks|drank|aware|present|here|in|at|will|would|may|might|can|could|should|must)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
     re.M,
 )
+ADVERBS = frozenset(
+    {"first", "then", "also", "just", "never", "always", "still", "later", "now", "already", "again", "once",
+     "since", "often", "ever", "even", "too", "today", "yesterday", "tonight", "earlier", "apparently"}
+)
+REPORTED_AFTER = re.compile(
+    r"[ \t]+(?i:says|said|rang|rings|phoned|phones|told|tells|thinks|thought|wants|wanted|asked|asks|texted|"
+    r"messaged|called|reckons|reckoned|keeps|kept)\b"
+)
 MAIDEN_MARKERS = frozenset({"nee", "née", "prev", "previously", "formerly"})
 ANCHOR_BRIDGE = frozenset({"is", "was", "called", "named", "in", "law", "aka"})
 NICKNAME_GAP = re.compile(r"^[ \t]*\($")  # a first name, then "(Bill)"
@@ -125,6 +133,18 @@ class Vocabulary:
         if lower in self.forenames:
             return lower not in self.clinical
         return not self.safe(lower)
+
+    def reported_name(self, lower: str, text: str, end: int) -> bool:
+        """An everyday word right after a relation word in a lower-case or shouted note,
+        with what the person said or did right after it ("my girlfriend sky says",
+        "SON RIVER RANG"): a name no gazetteer knows yet ("Sky", "River")."""
+        if lower in self.function_words or lower in self.clinical or self.is_relation(lower):
+            return False
+        if lower in self.role_acronyms or lower in self.role_words or len(lower) < 3:
+            return False
+        if lower in ADVERBS or lower.endswith("ly"):
+            return False  # "Mum first said", "dad apparently rang"
+        return REPORTED_AFTER.match(text, end) is not None
 
     def modal_name(self, lower: str, text: str, end: int) -> bool:
         """A first name that is also a grammatical word ("will", "may"), right after a
@@ -281,6 +301,8 @@ class Truecaser:
                         )
                     )
                 ) or vocabulary.modal_name(lower, text, offset + len(word))
+                if not is_name and state == "anchor" and mode != MIXED:
+                    is_name = vocabulary.reported_name(lower, text, offset + len(word))
                 listed = is_name
             elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
                 is_name = len(lower) == 1 or vocabulary.surname_after_name(lower, text, offset + len(word))
