@@ -432,3 +432,23 @@ def test_an_everyday_word_after_a_relation_is_a_name_when_they_speak(analyse):
     doc = analyse(HEADER + "my girlfriend sky says i should ask for counselling. mum first said it was fine.\n")
     assert third_party(doc, "sky")
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "first")
+
+
+def test_staff_named_with_run_together_initials_a_later_role_or_a_home_help(analyse):
+    doc = analyse(
+        HEADER + "14.02.89  DR J.P. WELBURN\nC/O CHEST PAIN. HOME HELP MRS GOODE CALLS DAILY.\n"
+        "Home visit  HV Nadia Sorensen with CNN Kerry Lund.\nI spoke with Mr Moyo today.\n"
+        "cc: Mr Tendai Moyo, CPN / care coordinator\n"
+    )
+    for name in ("WELBURN", "GOODE", "Kerry Lund", "Mr Moyo", "Tendai Moyo"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
+
+
+def test_the_patients_maiden_name_is_theirs_and_a_mothers_is_not(analyse):
+    doc = analyse(
+        "NAME: SUSAN MARY KERSHAW (NEE FIELDING)   DOB: 04.12.61   NHS NO: 999 284 1680\n"
+        "NEE: PATRICIA HINCHCLIFFE\n\nMUM ROSE KERSHAW (NEE DOYLE) RANG.\n"
+    )
+    for name in ("FIELDING", "PATRICIA HINCHCLIFFE"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
+    assert third_party(doc, "DOYLE")

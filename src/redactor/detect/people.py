@@ -35,7 +35,7 @@ SURNAME_WORD = (
 )
 NAME = rf"(?:{NAME_WORD}|[{UP}]{{2,}})(?:[ ]{SURNAME_WORD}){{0,2}}"
 COURTESY = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
-INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
+INITIALS = r"(?:[A-Z]\.[ \t]*|[A-Z][ \t]+){0,3}"  # "J. ", "J.P. ", "J P "
 # "Ebuka OKONKWO": a capitalised word then a capitalised surname, as record prints write names.
 NAME_SHAPE = re.compile(
     rf"\b[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?[ ](?=(?:Ma?c)?[{UP}]*[AEIOUYÀ-ÖØ-Þ])(?:Ma?c)?[{UP}]{{3,}}(?:-[{UP}]{{2,}})?\b"
@@ -133,7 +133,7 @@ PATIENT_AFTER = re.compile(r"[ \t]*\((?i:patient|pt)(?:[ \t]+(?i:copy|only))?[ \
 # "BIRTH NAME PAUL ANTHONY KERSHAW", "her birth name, Jonathan Hirst": the patient's own
 BIRTH_NAME_BEFORE = re.compile(
     r"\b(?i:birth[ \t]+name|name[ \t]+at[ \t]+birth|previous[ \t]+name|former[ \t]+name|"
-    r"previously[ \t]+known[ \t]+as|formerly[ \t]+known[ \t]+as|born[ \t]+as|dead[ \t]?name)[ \t]*(?:(?i:was|is)[ \t]+)?[:,\-]?[ \t]*$"
+    r"previously[ \t]+known[ \t]+as|formerly[ \t]+known[ \t]+as|born[ \t]+as|dead[ \t]?name|n[eé]e(?=[ \t]*:))[ \t]*(?:(?i:was|is)[ \t]+)?[:,\-]?[ \t]*$"
 )
 # "PER DOUGLASS WILL HOLD", "as per Priya": whose instruction a plan follows, a clinician's
 PER_BEFORE = re.compile(r"\b(?i:per)[ \t]+$")
@@ -665,6 +665,8 @@ class PeopleJudge:
             if judgement is None and titled and len(tokens) == 1 and titled[0] != (written_title or "").lower():
                 # "Mrs Farrant" after "Mrs Angela Farrant" (her mother) in Ms Farrant's record
                 judgement = relatives_titled.get((titled[0], tokens[0]))
+            if judgement is not None and judgement.rule in DEFAULT_RULES:
+                judgement = None  # judged by default before: what stands beside this mention may say more
             if judgement is None:
                 judgement = self._judge_one(
                     text,
@@ -680,7 +682,8 @@ class PeopleJudge:
             if judgement is None:
                 continue
             if titled:
-                titled_registry.setdefault(titled, judgement)
+                if titled_registry.get(titled) is None or titled_registry[titled].rule in DEFAULT_RULES:
+                    titled_registry[titled] = judgement
                 if judgement.category is Category.THIRD_PARTY_NAME and len(tokens) > 1:
                     relatives_titled.setdefault((titled[0], tokens[-1]), judgement)
             judged.append((candidate, tokens, judgement))
@@ -997,6 +1000,15 @@ class PeopleJudge:
                 relation = next(g for g in match.groups() if g).lower()
                 relation_after_only = True
 
+        if relation == "née" and len(tokens) == 1 and (
+            sum(t in patient_tokens for t in _name_tokens(before.rsplit("(", 1)[0].rsplit(",", 1)[0])) >= 2
+        ):
+            return Judgement(
+                Category.PATIENT_IDENTIFIER,
+                0.8,
+                "people/birth-name",
+                "the patient's own maiden name, after their name ('SUSAN KERSHAW (NEE FIELDING)')",
+            )
         if relation is None and candidate.title is None and set(tokens) <= address_tokens:
             return Judgement(
                 Category.PATIENT_IDENTIFIER,

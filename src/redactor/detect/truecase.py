@@ -269,6 +269,8 @@ class Truecaser:
             last_end = offset + len(word)
             if gap.startswith(". ") and ABBREVIATED.search(previous):
                 gap = gap[1:]  # "V. Degiorgio", "Dr. Smith": the full stop ends no sentence
+            elif gap == "." and len(previous) == 1:
+                gap = ""  # "DR J.P. HOLLIS": initials run together
             previous_lower = previous.lower()
             previous = word
             if state == "name" and NICKNAME_GAP.match(gap) and lower in vocabulary.forenames:
