@@ -214,3 +214,23 @@ def test_passages_written_without_the_usual_keyword(analyse, text, category):
     doc = analyse(HEADER + text)
     last = doc.text.rstrip().rsplit("\n", 1)[-1].rsplit(". ", 1)[-1]
     assert category in {f.category for f in doc.findings if f.start <= doc.text.index(last) < f.end}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fall was not witnessed and the account changed between ED and the ward.\n",
+        "I was not satisfied the explanation fitted.\n",
+        "She may be under more pressure from him than she says.\n",
+        "I did have some concern today that her husband is less sure.\n",
+        "Breath heavy with drink at nine in the morning.\n",
+    ],
+)
+def test_a_clinicians_doubt_in_plain_words(analyse, text):
+    doc = analyse(HEADER + text)
+    assert any(f.category is Category.CLINICIAN_OPINION and f.action is Action.REVIEW for f in doc.findings)
+
+
+def test_clinical_uncertainty_is_no_opinion_of_anyone(analyse):
+    doc = analyse(HEADER + "I am not sure the MRI is needed. Felt dizzy on standing.\n")
+    assert not any(f.category is Category.CLINICIAN_OPINION for f in doc.findings)
