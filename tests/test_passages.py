@@ -235,3 +235,12 @@ def test_clinical_uncertainty_is_no_opinion_of_anyone_in_the_word_lists(analyse)
     # (the sentence classifier still reads the first as an opinion: a known false flag)
     doc = analyse(HEADER + "I am not sure the MRI is needed. Felt dizzy on standing.\n")
     assert not any(f.rule.startswith("CLINICIAN_OPINION/") for f in doc.findings)
+
+
+def test_a_named_relatives_health_in_shorthand_with_no_verb(analyse):
+    doc = analyse(
+        HEADER + "WIFE IRIS DX MULTIPLE SCLEROSIS, NOW IN WHEELCHAIR.\n"
+        "Husband Will (Alzheimer's, dx 2022) now up 3-4x a night.\nSeen with daughter Amy today.\n"
+    )
+    info = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO and f.action is Action.REVIEW]
+    assert {f.text[:4] for f in info} == {"WIFE", "Husb"}

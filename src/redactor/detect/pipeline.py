@@ -59,6 +59,16 @@ CLAUSE_SUBJECT = re.compile(
     r"(?:^|[;:,(]\s*|\b(?:and|but|then|when|while|because)\s+)(?:Mr|Mrs|Ms|Miss)?\.?\s*$"
 )
 NEXT_WORD = re.compile(r"[ \t]+(?:[a-z]+[ \t]+)?[a-z]{2,}\b")
+# Names known to be a relative's or another lay person's, whose shorthand may have no verb
+RELATIVE_RULES = frozenset({"people/relation-name", "people/related-person", "people/alias"})
+LABEL_BEFORE = re.compile(r"[ \t]*[^\W\d_][\w ]{0,20}:[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+)?(?:my[ \t]+\w+[ \t]+)?")
+HEADER_WORDS = frozenset({"dob", "nhs", "d.o.b", "born", "address", "tel", "mob"})
+CLAUSE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# What is said of a person's circumstances in shorthand: prison, death, a diagnosis.
+CIRCUMSTANCE = re.compile(
+    r"\b(?i:dx|diagnosed|pregnant|died|passed[ \t]+away|HMP|prison|jail|custody|sectioned|in[ \t]+hospital|"
+    r"admitted|hospice|EPDS|at[ \t]+risk|on[ \t]+remand|probation)\b"
+)
 CLAUSE_GAP = re.compile(r"[.;:!?,]?[ \t\n]*")
 CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|\n[ \t]*\n")
 # "his mobile 07700 ...", "a new mobile number, 07700 ...": the patient's own, unless
@@ -303,6 +313,10 @@ class Detector:
                 or self.subject_verb.match(text, finding.end)
                 or self.any_verb.search(text, start, end)
                 or (CLAUSE_SUBJECT.search(text[start : finding.start]) and NEXT_WORD.match(rest))
+                or (
+                    finding.rule.split("+")[0] in RELATIVE_RULES
+                    and self._their_health(rest, LABEL_BEFORE.fullmatch(text, text.rfind("\n", 0, finding.start) + 1, finding.start))
+                )
             ):
                 done.add((start, end))
                 out.append(
@@ -318,6 +332,17 @@ class Detector:
                     )
                 )
         return out
+
+    def _their_health(self, rest: str, labelled: object = None) -> bool:
+        """Shorthand with no verb that still says how a named person is: "WIFE IRIS DX
+        MULTIPLE SCLEROSIS", "SON MARK IN STRANGEWAYS", "Husband Will (Alzheimer's)"."""
+        if CIRCUMSTANCE.search(rest):
+            return True
+        people = self.people.people
+        words = [w.lower().removesuffix("'s").removesuffix("’s") for w in CLAUSE_WORD.findall(rest)]
+        if labelled and HEADER_WORDS.intersection(words):
+            return False  # "Mother: Ms ... DOB: ...": a header line, whoever it names
+        return any(w in people.clinical and w not in people.common_english and len(w) > 2 for w in words)
 
     def _carry_on(self, text: str, findings: list[Finding], limit: int = 4) -> list[Finding]:
         """Follow third-party information into the reported speech after it, within its
