@@ -101,6 +101,7 @@ def test_a_negative_hiv_test_is_still_sensitive(analyse):
         "Contraception: wants Depo-Provera rather than the pill because Colin goes through her bag.\n",
         "can i have the injection or implant so he cant tell, he checks everything\n",
         "i did a test and its positive. i dont want to keep it.\n",
+        "hi um i want to start the pill and i dont want my mum to know.\n",
     ],
 )
 def test_hidden_contraception_and_termination_in_plain_words(analyse, text):
