@@ -452,3 +452,20 @@ def test_the_patients_maiden_name_is_theirs_and_a_mothers_is_not(analyse):
     for name in ("FIELDING", "PATRICIA HINCHCLIFFE"):
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
     assert third_party(doc, "DOYLE")
+
+
+def test_labelled_relatives_nicknames_in_quotes_and_places_that_are_names(analyse):
+    doc = analyse(
+        "Client: Jade Louise CARTER   DOB: 17/11/2001   NHS: 999 233 5351\n"
+        "Partner / father of baby: Mark BROOK\nGP: Clwyd Coast Medical Practice\n"
+        "Sibling: River WOOD   DOB 04/03/2023\nLives with: son - Richard \"Rich\" GASKELL, 52.\n"
+        "Other: son Bill DAVIES, lives in Paris. A frozen cycle planned for April.\n"
+        "Daughter Sydney lives in Sydney. summer my best mate had the coil put in. thanks jade x\n"
+    )
+    for name in ("Mark BROOK", "River WOOD", 'Richard "Rich" GASKELL', "Sydney lives", "summer"):
+        assert third_party(doc, name.removesuffix(" lives")), name
+    for word in ("Paris", "April", "in Sydney", "x\n"):
+        start = doc.text.index(word) + (3 if word == "in Sydney" else 0)
+        assert not any(
+            f.category is Category.THIRD_PARTY_NAME and f.start <= start < f.end for f in doc.findings
+        ), word

@@ -23,7 +23,7 @@ import jellyfish
 from ..ingest.demographics import DATE, parse_date
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
-from .truecase import FINITE_AFTER, Vocabulary
+from .truecase import FINITE_AFTER, KIN_ADJECTIVE, Vocabulary
 
 # Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
 UP = "A-ZÀ-ÖØ-Þ"
@@ -141,7 +141,7 @@ ORGANISATION_AFTER = re.compile(
     r"[ \t]+(?:[\w&\-]+[ \t]+){0,3}(?i:service|services|team|trust|centre|center|clinic|practice|surgery|"
     r"hospital|hosp|unit|department|partnership|podiatry|pharmacy|locality|hub|charity|pool|gym|leisure)\b"
 )
-NICKNAMED = re.compile(rf"(?P<first>{NAME_WORD})[ \t]+\({NAME_WORD}\)[ \t]+{SURNAME_WORD}\b")
+NICKNAMED = re.compile(rf"(?P<first>{NAME_WORD})[ \t]+(?:\({NAME_WORD}\)|[\"“]{NAME_WORD}[\"”])[ \t]+{SURNAME_WORD}\b")  # or Richard "Rich" GASKELL
 # A child listed with an age after a relation word: "children (Ruby 6, Miles 3)".
 CHILD_WITH_AGE = re.compile(
     rf"[(,;:][ \t]*(?:and[ \t]+)?(?P<name>{NAME_WORD})[ \t]*(?:\(|,)?[ \t]*(?:aged[ \t]+)?\d{{1,2}}"
@@ -171,13 +171,23 @@ UNIT_BEFORE = re.compile(
     rf"(?:\b(?i:hospital|unit|clinic|department|dept|service)[ \t]*[,:(\-–]"
     rf"|\b(?i:ref|refer|referred|referral|letter[ \t]+from)(?:[ \t]+(?i:to))?)[ \t]*(?:{COURTESY}[ \t]+)?$"
 )
+FIELD_BEFORE = re.compile(r"[ \t]*[^\W\d_][^\n:]{0,40}:[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+)?")
+FIELD_LINE = re.compile(r"[ \t]*[^\W\d_][\w /&'’-]{0,30}:")
 HEADER_LABEL = re.compile(r"[ \t]*[^\W\d_]+[ \t]*:[ \t]*")
 NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:(?:[ ]|[ \t]*\n[ \t]*){SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
-MONTH_BEFORE = re.compile(r"\b(?i:since|in|on|from|until|till|by|of|during|last|next|this|early|mid|late|before|after)[ \t]+$")
+MONTH_BEFORE = re.compile(
+    r"\b(?i:since|in|on|from|until|till|by|of|for|during|last|next|this|early|mid|late|before|after|end|start)[ \t]+$"
+)
+# "lives in Paris", "moved from Chester to Pontypridd": a place, whatever names it shares
+PLACE_BEFORE = re.compile(
+    r"\b(?i:(?:lives?|living|lived|moved|based|born|staying|stays|stayed|settled|emigrated|relocated|works?|working)"
+    r"[ \t]+(?:in|at|to|from|near|back[ \t]+to)|moved[ \t]+from[ \t]+\w+[ \t]+to)[ \t]+$"
+)
+PLACE_AFTER = re.compile(r"[ \t]+(?i:hospital|hosp|infirmary|surgery|practice|school|primary|academy|college|road|street|lane)\b")
 MONTH_AFTER = re.compile(r"[ \t]+(?:\d|(?i:last|next|this)[ \t]+year\b)")
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
@@ -305,13 +315,15 @@ class PeopleJudge:
         )
         self.relation_before = re.compile(
             rf"\b(?i:(?:her|his|their|pt'?s|patient'?s|the|my|your|and|whose)[ \t]+)?(?P<rel>(?i:{relation}))"
-            rf"(?i:[ \t-]in[ \t-]law)?(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
+            # "father of baby: Mark BROOK"
+            rf"(?i:[ \t-]in[ \t-]law|[ \t]+of[ \t]+(?:the[ \t]+)?(?:baby|babies|child|children|infant|twins))?"
+            rf"(?:'s)?[ \t]*(?:\(\?\)|[-–—:,(>=/]){{0,4}}[ \t]*(?:(?i:called|named|is|was|-)[ \t]+)?$"
         )
         self.relation_after = re.compile(
-            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*(?P<rel1>(?i:{relation}))\b(?!['’]s)"
-            rf"|[ \t]*,[ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the)[ \t]+(?P<rel2>(?i:{relation}))\b"
-            # "i havent told rich my boyfriend and": a message's apposition, no punctuation
-            rf"|[ \t]+(?i:my)[ \t]+(?P<rel5>(?i:{relation}))s?\b(?=[ \t]*(?:[,.;)]|(?i:and|who|but)\b|$))"
+            rf"^(?:[ \t]*\([ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the|aged \d+,?)?[ \t]*{KIN_ADJECTIVE}(?P<rel1>(?i:{relation}))\b(?!['’]s)"
+            rf"|[ \t]*,[ \t]*(?i:her|his|their|my|our|pt'?s|patient'?s|the)[ \t]+{KIN_ADJECTIVE}(?P<rel2>(?i:{relation}))\b"
+            # "i havent told rich my boyfriend and", "summer my best mate had": a message's apposition
+            rf"|[ \t]+(?i:my)[ \t]+{KIN_ADJECTIVE}(?P<rel5>(?i:{relation}))s?\b(?=[ \t]*(?:[,.;)]|(?i:and|who|but|had|has|is|was)\b|$))"
             rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
@@ -371,6 +383,10 @@ class PeopleJudge:
                 self._may_be_name(name)
                 or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
                 or self.vocabulary.reported_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
+                or (  # "Sibling: River WOOD": a surname as EMIS writes it
+                    NAME_SHAPE.fullmatch(name)
+                    and (name.split()[-1].lower() in self.people.surnames or name.split()[-1].lower() not in self.people.english)
+                )
             ):
                 continue  # "our CNS, Sister Julie", "with partner Present", "son will visit"
             if relation in GROUP_LABELS and self.owner_of_relation.match(text, match.end("name")):
@@ -890,6 +906,15 @@ class PeopleJudge:
             return True
         if EPONYM_AFTER.match(text, candidate.end):
             return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test"
+        if candidate.evidence <= {"ner", "forename", "name-shape"} and (
+            PLACE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
+            or (
+                len(tokens) == 1
+                and tokens[0] in MONTHS
+                and (MONTH_BEFORE.search(text, max(0, candidate.start - 12), candidate.start) or MONTH_AFTER.match(text, candidate.end))
+            )
+        ):
+            return True  # "son Bill lives in Paris", "a cycle planned for April"
         if (
             len(tokens) == 1
             and tokens[0] in self.people.proper_nouns
@@ -958,7 +983,14 @@ class PeopleJudge:
         if ends:
             before = before[ends[-1] :]  # "disclosed to the team. Funmi asked": not the team's
         line_end = text.find("\n", candidate.end)
-        if line_end != -1 and not text[candidate.end : line_end].strip():
+        own_line_start = text.rfind("\n", 0, candidate.start) + 1
+        if (
+            line_end != -1
+            and not text[candidate.end : line_end].strip()
+            and not (
+                FIELD_BEFORE.fullmatch(text, own_line_start, candidate.start) and FIELD_LINE.match(text, line_end + 1)
+            )  # "Partner: Mark BROOK\nGP: Clwyd Coast ...": one field, then the next
+        ):
             line_end = text.find("\n", line_end + 1)  # a signature: role on the next line
         if line_end != -1 and text.count("(", line_start, line_end) > text.count(")", line_start, line_end):
             next_end = text.find("\n", line_end + 1)  # "Ms Oladipo (social\nworker, Children's Services)"
@@ -1180,6 +1212,8 @@ class PeopleJudge:
                 and IDIOM_BEFORE.search(text, max(0, match.start() - 8), match.start())
             ):
                 continue  # "WAKES AT DAWN" in a record where a daughter is Dawn
+            if PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start()) or PLACE_AFTER.match(text, match.end()):
+                continue  # "Daughter Sydney lives in Sydney", "ADMITTED SHELTON HOSPITAL"
             if word.lower() in MONTHS and (
                 MONTH_BEFORE.search(text, max(0, match.start() - 12), match.start()) or MONTH_AFTER.match(text, match.end())
             ):

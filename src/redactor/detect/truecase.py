@@ -65,6 +65,7 @@ VERB_SLOT_BEFORE = re.compile(
 )
 LIST_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/]")
 LIST_AFTER = re.compile(r"[,/][ \t]*([^\W_]+)")
+KIN_ADJECTIVE = r"(?:(?i:best|older|younger|little|big|twin|eldest|oldest|youngest|baby|new)[ \t]+)?"  # "my best mate"
 OWNER = r"(?i:my|her|his|their|our|pt'?s|patient'?s|the)"
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
 
@@ -231,12 +232,12 @@ class Truecaser:
         # before it does: "april (my friend)", "grace, my sister,"; with no punctuation only
         # a gazetteer first name after "my" ("i havent told rich my boyfriend and").
         self.relation_after = re.compile(
-            rf"[ \t]*(?:\([ \t]*(?:{OWNER}[ \t]+)?(?i:{relation})s?[ \t]*\)"
-            rf"|,[ \t]*{OWNER}[ \t]+(?i:{relation})s?[ \t]*(?:[,.;)]|$))",
+            rf"[ \t]*(?:\([ \t]*(?:{OWNER}[ \t]+)?{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*\)"
+            rf"|,[ \t]*{OWNER}[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|$))",
             re.M,
         )
         self.bare_relation_after = re.compile(
-            rf"[ \t]+(?i:my)[ \t]+(?i:{relation})s?[ \t]*(?:[,.;)]|(?i:and|who|but)\b|$)", re.M
+            rf"[ \t]+(?i:my)[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|(?i:and|who|but|had|has|is|was)\b|$)", re.M
         )
 
     def view(self, text: str) -> str:
@@ -306,8 +307,8 @@ class Truecaser:
                 if not is_name and state == "anchor" and mode != MIXED:
                     is_name = vocabulary.reported_name(lower, text, offset + len(word))
                 listed = is_name
-            elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname
-                is_name = len(lower) == 1 or vocabulary.surname_after_name(lower, text, offset + len(word))
+            elif state == "name" and mode != MIXED:  # "IRENE CZYZEWICZ", "joanna hart": a surname ("thanks ellie x": a kiss)
+                is_name = word.strip("x") != "" and (len(lower) == 1 or vocabulary.surname_after_name(lower, text, offset + len(word)))
             elif mode != MIXED:
                 is_name = vocabulary.lone_name(lower) and not self._among_tests(text, offset, offset + len(word))
                 listed = False
