@@ -245,3 +245,19 @@ def test_a_named_relatives_health_in_shorthand_with_no_verb(analyse):
     )
     info = [f for f in doc.findings if f.category is Category.THIRD_PARTY_INFO and f.action is Action.REVIEW]
     assert {f.text[:4] for f in info} == {"WIFE", "Husb"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("On day 2, while confused, he threw a water jug at an HCA.\n", Category.SERIOUS_HARM),
+        ("Safe contact: mobile between 9 and 4 only, never post.\n", Category.SERIOUS_HARM),
+        ("Please send no letters to his old address - mum opens his post.\n", Category.SERIOUS_HARM),
+        ("Registered at birth as female, previous forename Eleanor.\n", Category.LEGALLY_RESTRICTED),
+        ("Cervical screening: has a cervix but is registered male.\n", Category.LEGALLY_RESTRICTED),
+        ("CP plans remain in place.\n", Category.SAFEGUARDING),
+    ],
+)
+def test_harm_restriction_and_safeguarding_in_everyday_words(analyse, text, category):
+    doc = analyse(HEADER + text)
+    assert category in {f.category for f in doc.findings}
