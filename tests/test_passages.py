@@ -261,3 +261,9 @@ def test_a_named_relatives_health_in_shorthand_with_no_verb(analyse):
 def test_harm_restriction_and_safeguarding_in_everyday_words(analyse, text, category):
     doc = analyse(HEADER + text)
     assert category in {f.category for f in doc.findings}
+
+
+def test_a_clinical_risk_score_is_no_safeguarding_risk_level(analyse):
+    doc = analyse(HEADER + "Child protection plan in place.\nWaterlow 17 (high risk). Pressure care explained.\n")
+    line = doc.text.index("Waterlow")
+    assert not any(f.category is Category.SAFEGUARDING and f.start <= line < f.end for f in doc.findings)
