@@ -481,3 +481,11 @@ def test_towns_and_cities_abroad_are_not_people_but_place_names_that_are_names_a
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
     for name in ("Frank", "Ivy REED", "Chester"):
         assert third_party(doc, name), name
+
+
+def test_a_prints_field_labels_do_not_make_a_line_shouted(analyse):
+    doc = analyse(
+        "Child: Tyler Jay WOOD   DOB 12/12/2019   NHS 999 012 5376\n"
+        "Sibling: River WOOD   DOB 04/03/2023   NHS 999 683 8447\nRiver was not brought.\n"
+    )
+    assert third_party(doc, "River WOOD") and third_party(doc, "River was".split()[0])

@@ -190,6 +190,7 @@ class Vocabulary:
 
 
 LABEL = re.compile(r"^[^\n]{1,60}?:[ \t]+(?=\S)")
+FIELD_ACRONYMS = re.compile(r"\b(?:DOB|D\.O\.B\.?|NHS|No|NO|Tel|TEL|MOB|Mob|GP)\b")
 
 
 def _after_label(segment: str) -> str:
@@ -201,6 +202,8 @@ def _after_label(segment: str) -> str:
 
 
 def passage_mode(segment: str) -> str:
+    # "River WOOD   DOB 04/03/2023   NHS ...": a print's field labels say nothing of how its text is typed
+    segment = FIELD_ACRONYMS.sub("", segment)
     letters = sum(1 for c in segment if c.isalpha())
     if letters < 4:
         return MIXED
