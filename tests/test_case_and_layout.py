@@ -488,4 +488,18 @@ def test_a_prints_field_labels_do_not_make_a_line_shouted(analyse):
         "Child: Tyler Jay WOOD   DOB 12/12/2019   NHS 999 012 5376\n"
         "Sibling: River WOOD   DOB 04/03/2023   NHS 999 683 8447\nRiver was not brought.\n"
     )
-    assert third_party(doc, "River WOOD") and third_party(doc, "River was".split()[0])
+    later = doc.text.index("River was")
+    assert third_party(doc, "River WOOD")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+
+
+def test_a_message_wrapped_after_the_relation_word(analyse):
+    doc = analyse(
+        HEADER + "hi doc bit of an odd one sorry. as u know im adopted, my mum and dad (june and\nken) adopted me "
+        "when i was 2. i finally got my adoption file from the council and it says my birth mum was\n"
+        "dawn hall and she was only 17 when she had me. i found dawn on facebook last week.\n"
+    )
+    for name in ("june", "ken", "dawn hall"):
+        assert third_party(doc, name), name
+    last = doc.text.rindex("dawn")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == last for f in doc.findings)

@@ -52,7 +52,7 @@ AGE_AFTER = re.compile(
 JOIN = r"(?:[ \t]*(?:\(\?\)|[-–—:,(>=/]){1,4}[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+|[ \t]*\n[ \t]*)"
 # A list of names hanging off one relation word: "Sons Smokey, Morris and Roger".
 COORDINATED = re.compile(
-    rf"(?:[ \t]*[,&+/][ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+    rf"(?:[ \t]*[,&+/][ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)(?:[ \t]+|[ \t]*\n[ \t]*))(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)"
 )
 # A name continued on the next line ("his partner, Beatrix" / "Quennell, attended").
 WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
@@ -76,9 +76,13 @@ ADVERB_VERB_AFTER = re.compile(r"[ \t]+(?i:always|never|just|still|also|really|u
 # is done to or with them, the clause going on after the name
 OBJECT_BEFORE = re.compile(
     r"\b(?i:told|tell|tells|telling|asked|ask|asks|takes|took|take|taking|see|saw|seeing|visit|visited|visiting|"
-    r"call|called|ring|rang|text|texted|messaged|with|without|for|from|like|love|loves|miss|misses|left|leave|leaves)[ \t]+$"
+    r"call|called|ring|rang|text|texted|messaged|with|without|for|from|like|love|loves|miss|misses|left|leave|leaves|"
+    r"found|find|met|meet|saw)[ \t]+$"
 )
-CLAUSE_AFTER = re.compile(r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again)\b|[ \t]*$)", re.M)
+CLAUSE_AFTER = re.compile(
+    r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again|on|at|in)\b|[ \t]*$)", re.M
+)
+CLAUSE_END_AFTER = re.compile(r"[ \t]*(?:[,.;:)]|$|(?i:and|who|but|is|was|has|had)\b)", re.M)
 WORD_OR_AFTER = re.compile(r"[ \t]+(?:and|or|&|\+)[ \t]+([^\W\d_]+)")
 NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
 WORD_AND_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "FRANK AND BILL", "daisy + will"
@@ -330,7 +334,9 @@ class PeopleJudge:
             rf"|[ \t]+[-–][ \t]+(?i:her|his|their|pt'?s|patient'?s|the)?[ \t]*(?P<rel4>(?i:{relation}))\b(?!['’]s)"
             rf"|[ \t]+(?:\((?i:aged )?\d+\)[ \t]+)?(?i:is|was)[ \t]+(?i:her|his|their|pt'?s|patient'?s|the)[ \t]+(?P<rel3>(?i:{relation}))\b)"
         )
-        self.anchored = re.compile(rf"(?P<rel>\b(?i:{relation}))(?i:[ \t-]in[ \t-]law)?(?:'s)?{JOIN}(?P<name>{NAME})")
+        self.anchored = re.compile(  # "my birth mum was\ndawn hall": "is"/"was" may bridge them
+            rf"(?P<rel>\b(?i:{relation}))(?i:[ \t-]in[ \t-]law)?(?:'s)?(?:[ \t]+(?i:is|was))?{JOIN}(?P<name>{NAME})"
+        )
         self.relation_word = re.compile(rf"\b(?i:{relation})\b")
         self.owner_of_relation = re.compile(rf"['’]s[ \t]+(?i:{relation})\b")
         self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
@@ -563,7 +569,8 @@ class PeopleJudge:
             after is not None
             and surname.islower()
             and first.islower()
-            and lower not in people.common_english
+            # a common word too only after a relation word, ending its clause ("birth mum was dawn hall and")
+            and (lower not in people.common_english or (candidate.relation is not None and CLAUSE_END_AFTER.match(written, end)))
             and _lower_case_around(written, end)
         )
         if capitals or lower_case:

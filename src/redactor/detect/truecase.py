@@ -239,6 +239,9 @@ class Truecaser:
             rf"|,[ \t]*{OWNER}[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|$))",
             re.M,
         )
+        self.wrapped_anchor = re.compile(
+            rf"(?:\b(?i:{relation})s?(?:[ \t]+(?i:is|was|called|named))?|\([a-z]+[ \t]+and)[ \t]*\n[ \t]*(?P<name>[a-z][a-z'’\-]+)\b"
+        )
         self.bare_relation_after = re.compile(
             rf"[ \t]+(?i:my)[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|(?i:and|who|but|had|has|is|was)\b|$)", re.M
         )
@@ -252,6 +255,14 @@ class Truecaser:
                 if chars is None:
                     chars = list(text)
                 chars[offset : offset + len(new)] = new
+        for match in self.wrapped_anchor.finditer(text):
+            # "my birth mum was\ndawn hall", "(june and\nken)": a message's line wraps after
+            # the relation word; a gazetteer first name written small starts the next line
+            word = match.group("name")
+            if word.islower() and word in self.vocabulary.forenames and self.vocabulary.anchored_name(word):
+                if chars is None:
+                    chars = list(text)
+                chars[match.start("name") : match.end("name")] = name_case(word)
         return text if chars is None else "".join(chars)
 
     def _recase(self, text: str, start: int, end: int, mode: str) -> list[tuple[int, str]]:
