@@ -65,6 +65,12 @@ VERB_SLOT_BEFORE = re.compile(
 )
 LIST_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/]")
 LIST_AFTER = re.compile(r"[,/][ \t]*([^\W_]+)")
+# A lower-case word opening a line, and what ended the line before it: a relation word
+# (with "is"/"was"), or "(june and".
+LINE_START_WORD = re.compile(r"\n[ \t]*(?P<name>[a-z][a-z'’\-]+)\b")
+WRAP_ANCHOR = re.compile(
+    r"(?:\b(?P<rel>[A-Za-z][\w-]*)(?:[ \t]+(?i:is|was|called|named))?|(?P<open>\([a-z]+[ \t]+and))[ \t]*$"
+)
 KIN_ADJECTIVE = r"(?:(?i:best|older|younger|little|big|twin|eldest|oldest|youngest|baby|new)[ \t]+)?"  # "my best mate"
 OWNER = r"(?i:my|her|his|their|our|pt'?s|patient'?s|the)"
 NURSING_BEFORE_SISTER = frozenset({"ward", "staff", "senior", "nursing", "district", "night", "junior"})
@@ -239,9 +245,6 @@ class Truecaser:
             rf"|,[ \t]*{OWNER}[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|$))",
             re.M,
         )
-        self.wrapped_anchor = re.compile(
-            rf"(?:\b(?i:{relation})s?(?:[ \t]+(?i:is|was|called|named))?|\([a-z]+[ \t]+and)[ \t]*\n[ \t]*(?P<name>[a-z][a-z'’\-]+)\b"
-        )
         self.bare_relation_after = re.compile(
             rf"[ \t]+(?i:my)[ \t]+{KIN_ADJECTIVE}(?i:{relation})s?[ \t]*(?:[,.;)]|(?i:and|who|but|had|has|is|was)\b|$)", re.M
         )
@@ -255,11 +258,14 @@ class Truecaser:
                 if chars is None:
                     chars = list(text)
                 chars[offset : offset + len(new)] = new
-        for match in self.wrapped_anchor.finditer(text):
+        for match in LINE_START_WORD.finditer(text):
             # "my birth mum was\ndawn hall", "(june and\nken)": a message's line wraps after
             # the relation word; a gazetteer first name written small starts the next line
             word = match.group("name")
-            if word.islower() and word in self.vocabulary.forenames and self.vocabulary.anchored_name(word):
+            if not (word in self.vocabulary.forenames and self.vocabulary.anchored_name(word)):
+                continue
+            before = WRAP_ANCHOR.search(text, max(0, match.start() - 40), match.start())
+            if before and (before.group("open") or self.vocabulary.is_relation(before.group("rel").lower())):
                 if chars is None:
                     chars = list(text)
                 chars[match.start("name") : match.end("name")] = name_case(word)
@@ -378,12 +384,17 @@ class Truecaser:
         return sum(item.lower() in self.vocabulary.clinical for item in items) >= 2
 
     def _named_by_relation_after(self, word: str, lower: str, text: str, end: int) -> bool:
+        following = text[end : end + 3].lstrip(" \t")[:1]
+        if following not in ("(", ",", "m", "M"):
+            return False  # most words: nothing after them can be a relation in apposition
         vocabulary = self.vocabulary
         if lower in vocabulary.function_words or vocabulary.is_relation(lower) or len(lower) < 2:
             return False
         known = lower in vocabulary.forenames
-        if self.relation_after.match(text, end):
-            return known or vocabulary.anchored_name(lower)
+        if following in ("(", ","):
+            return bool(self.relation_after.match(text, end)) and (known or vocabulary.anchored_name(lower))
+        if not known or following not in ("m", "M"):
+            return False  # only "rich my boyfriend" is left to read
         before = VERB_SLOT_BEFORE.search(text, max(0, end - len(word) - 12), end - len(word))
         return known and before is None and self.bare_relation_after.match(text, end) is not None
 
