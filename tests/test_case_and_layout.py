@@ -503,3 +503,13 @@ def test_a_message_wrapped_after_the_relation_word(analyse):
         assert third_party(doc, name), name
     last = doc.text.rindex("dawn")
     assert any(f.category is Category.THIRD_PARTY_NAME and f.start == last for f in doc.findings)
+
+
+def test_a_relatives_word_name_after_a_noun_is_the_word(analyse):
+    doc = analyse(
+        "NAME: JOHN SMITH   DOB 01.02.1949\n14.02.90 DR BROOK  ROWS AT HOME OVER A £400 PHONE BILL AND MONEY. "
+        "BROTHER BILL JUST SENT TO PRISON. VISITING BILL MONTHLY.\n"
+    )
+    found = {f.start for f in doc.findings if f.category is Category.THIRD_PARTY_NAME}
+    bills = [i for i in range(len(doc.text)) if doc.text.startswith("BILL", i)]
+    assert bills[0] not in found and {bills[1], bills[2]} <= found

@@ -80,8 +80,11 @@ OBJECT_BEFORE = re.compile(
     r"found|find|met|meet|saw)[ \t]+$"
 )
 CLAUSE_AFTER = re.compile(
-    r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again|on|at|in)\b|[ \t]*$)", re.M
+    r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again|on|at|in|"
+    r"today|tonight|tomorrow|yesterday|daily|weekly|monthly|regularly|sometimes|often)\b|[ \t]*$)",
+    re.M,
 )
+COMPOUND_BEFORE = re.compile(r"(?:\b(?i:a|an|the)|£\d[\d,.]*)[ \t]+([^\W\d_]+)[ \t]+$")
 CLAUSE_END_AFTER = re.compile(r"[ \t]*(?:[,.;:)]|$|(?i:and|who|but|is|was|has|had)\b)", re.M)
 WORD_OR_AFTER = re.compile(r"[ \t]+(?:and|or|&|\+)[ \t]+([^\W\d_]+)")
 NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
@@ -1239,6 +1242,14 @@ class PeopleJudge:
                 continue  # "WAKES AT DAWN" in a record where a daughter is Dawn
             if PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start()) or PLACE_AFTER.match(text, match.end()):
                 continue  # "Daughter Sydney lives in Sydney", "ADMITTED SHELTON HOSPITAL"
+            if (
+                word.lower() in english
+                and (compound := COMPOUND_BEFORE.search(text, max(0, match.start() - 30), match.start()))
+                and not ADVERB_VERB_AFTER.match(text, match.end())  # "the landline bill always picks it up"
+                and not self.vocabulary.is_relation(compound.group(1).lower())
+                and compound.group(1).lower() not in COURTESY_WORDS
+            ):
+                continue  # "the phone bill", "A £400 PHONE BILL": a word after its noun, not the brother Bill
             if word.lower() in MONTHS and (
                 MONTH_BEFORE.search(text, max(0, match.start() - 12), match.start()) or MONTH_AFTER.match(text, match.end())
             ):
