@@ -267,3 +267,11 @@ def test_a_clinical_risk_score_is_no_safeguarding_risk_level(analyse):
     doc = analyse(HEADER + "Child protection plan in place.\nWaterlow 17 (high risk). Pressure care explained.\n")
     line = doc.text.index("Waterlow")
     assert not any(f.category is Category.SAFEGUARDING and f.start <= line < f.end for f in doc.findings)
+
+
+def test_a_past_termination_does_not_make_later_contraception_sensitive(analyse):
+    past = analyse(HEADER + "Obstetric hx: G2 P1. Surgical TOP at 9 weeks, 2021.\nOptions discussed: Mirena, implant.\n")
+    now = analyse(HEADER + "i did a test and its positive. i dont want to keep it.\nOptions discussed: Mirena, implant.\n")
+    for doc, held in ((past, False), (now, True)):
+        line = doc.text.index("Options")
+        assert any(f.category is Category.SENSITIVE_HEALTH and f.start <= line < f.end for f in doc.findings) is held

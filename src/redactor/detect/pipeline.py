@@ -276,7 +276,7 @@ class Detector:
         if document.segments:
             findings = _by_structure(document, findings)
         findings += _conditional(
-            [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
+            text, [(hit.rule.only_with, f) for hit in raw.lexicon if (f := self._from_lexicon(text, hit))]
         )
         findings = self._carry_on(text, findings + self._third_party_sentences(text, findings))
         # Whose an identifier is depends on what is around it: the lines that name a
@@ -504,6 +504,8 @@ class Detector:
         )
 
 
+PAST_EPISODE_RULES = frozenset({"SENSITIVE_HEALTH/termination", "SENSITIVE_HEALTH/sexual-health"})
+PAST_EPISODE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?i:hx|history|previous|previously|prior|in the past|years? ago)\b")
 FAMILY_HISTORY_LINE = re.compile(r"[ \t]*(?i:fh|f/h|fhx|family[ \t]+(?:history|hx))\b")
 
 
@@ -526,12 +528,25 @@ def _age_at(document: Document) -> Callable[[int], int | None]:
     return age
 
 
-def _conditional(found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
-    """Keep conditional findings only where their condition holds in this document."""
+def _conditional(text: str, found: list[tuple[tuple[str, ...], Finding]]) -> list[Finding]:
+    """Keep conditional findings only where their condition holds in this document. A
+    sexual-health episode or a termination in the past ("Surgical TOP at 9 weeks, 2021",
+    "chlamydia treated in 2023") does not make every later contraception or genital
+    symptom note sensitive; one happening now, or a partner who must not know, does."""
     present = {f.rule for needs, f in found if not needs} | {
         str(f.category) for needs, f in found if not needs
     }
-    return [f for needs, f in found if not needs or present.intersection(needs)]
+    current = {
+        f.rule
+        for needs, f in found
+        if not needs and not (f.rule in PAST_EPISODE_RULES and PAST_EPISODE.search(line_of(text, f.start, f.end)))
+    }
+    return [
+        f
+        for needs, f in found
+        if not needs
+        or (present.intersection(needs) if not f.rule.startswith("SENSITIVE_HEALTH/") else current.intersection(needs))
+    ]
 
 
 class _Raw:
