@@ -513,3 +513,33 @@ def test_a_relatives_word_name_after_a_noun_is_the_word(analyse):
     found = {f.start for f in doc.findings if f.category is Category.THIRD_PARTY_NAME}
     bills = [i for i in range(len(doc.text)) if doc.text.startswith("BILL", i)]
     assert bills[0] not in found and {bills[1], bills[2]} <= found
+
+
+def test_kin_nicknames_quoted_names_and_a_fathers_name_in_the_childs(analyse):
+    doc = analyse(
+        HEADER + '- Maternal grandad "Pops" (Ray HILL) visits weekly.\n'
+        "Present: maternal nan Nana Pat and her partner Big Kev. Big Kev is in recovery.\n"
+        'GRANDSON JACK\n("JACKO") STAYS WEEKENDS.\n'
+    )
+    for name in ("Pops", "Nana Pat", "Big Kev", "JACKO"):
+        assert third_party(doc, name), name
+    child = analyse(
+        "Child: Nasra Abdirahman MOHAMED   DOB: 29/08/2024   NHS: 999 755 2644\nFather: Abdirahman MOHAMED\n\n"
+        "Dad Abdirahman works nights.\n"
+    )
+    father = child.text.index("Father: ") + len("Father: ")
+    assert any(
+        f.category is Category.THIRD_PARTY_NAME and f.start <= father and f.end >= father + len("Abdirahman MOHAMED")
+        for f in child.findings
+    )
+
+
+def test_a_next_of_kin_blocks_phone_and_address_are_theirs(analyse):
+    doc = analyse(
+        "Patient: KEELING, Natalie Joanne   DOB: 17/10/1990   NHS No: 999 788 0420\n"
+        "Address on PAS: 63 Brindley Walk, Tunstall, Stoke-on-Trent ST6 5PE\n\n"
+        "NEXT OF KIN (amended at patient's request)\n  Name: Mrs Dawn PRICE   Relationship: sister\n"
+        "  Tel: 07700 900742   Address: 8 Birch Hill Road, Kidsgrove ST7 4LN\n"
+    )
+    for value in ("07700 900742", "8 Birch Hill Road"):
+        assert Category.THIRD_PARTY_IDENTIFIER in flagged_as(doc, value), value

@@ -116,7 +116,7 @@ CARE_SETTING = re.compile(
     r"^[ \t]*Resident[ \t]*:|\b(?i:care home|nursing home|residential home|care agency|homecare agency|domiciliary care|reablement)\b",
     re.M,
 )
-NICKNAME_AFTER = re.compile(r"[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
+NICKNAME_AFTER = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
 OWN_ALIAS = re.compile(
     r"(?:^|[.!?][ \t]+)[ \t]*(?i:goes[ \t]+by|known[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|likes[ \t]+to[ \t]+be[ \t]+called)"
     r"[ \t]+[\"“'‘]?([A-Z][a-z]+)\b",
@@ -341,6 +341,9 @@ class PeopleJudge:
             rf"(?P<rel>\b(?i:{relation}))(?i:[ \t-]in[ \t-]law)?(?:'s)?(?:[ \t]+(?i:is|was))?{JOIN}(?P<name>{NAME})"
         )
         self.relation_word = re.compile(rf"\b(?i:{relation})\b")
+        self.quoted_after_relation = re.compile(
+            rf"\b(?P<rel>(?i:{relation}))[ \t]*[\"“‘](?P<name>[{UP}][\w'’]*(?:-[\w'’]+)?(?:[ ][{UP}][\w'’]+)?)[\"”’]"
+        )
         self.owner_of_relation = re.compile(rf"['’]s[ \t]+(?i:{relation})\b")
         self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
             rf"\b(?P<title>{COURTESY})(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
@@ -393,6 +396,11 @@ class PeopleJudge:
             name = match.group("name")
             if _nursing_title(text, match.start("rel"), match.group("rel")) or not (
                 self._may_be_name(name)
+                or (  # "her partner Big Kev", "nan Nana Pat": a nickname's first word
+                    len(name.split()) > 1
+                    and KIN_NICKNAME_BEFORE.search(name.split()[0] + " ")
+                    and self._may_be_name(name.split(None, 1)[1])
+                )
                 or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
                 or self.vocabulary.reported_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
                 or (  # "Sibling: River WOOD": a surname as EMIS writes it
@@ -414,6 +422,8 @@ class PeopleJudge:
             ):
                 add(more.start("name"), more.end("name"), "relation", relation=relation)
                 position = more.end()
+        for match in self.quoted_after_relation.finditer(text):  # grandad "Pops", his cousin 'J-Dog'
+            add(match.start("name"), match.end("name"), "relation", relation=match.group("rel").lower())
         for match in ALIAS.finditer(text):  # known to him as "Tank and Shaz"
             for name in ALIAS_NAME.finditer(text, match.start("names"), match.end("names")):
                 add(name.start(), name.end(), "alias")
@@ -677,6 +687,7 @@ class PeopleJudge:
             for t in _name_tokens(name)
             if len(t) > 1 and t not in patient_tokens and t not in self.people.not_names
         }
+        first_forename = next((t for name in patient.forenames[:1] for t in _name_tokens(name)), None)
         # In a care home's or a care agency's notes "carer Bogdan" is staff, not family.
         care_setting = CARE_SETTING.search(text) is not None
         titled_registry: dict[tuple[str, object], Judgement] = {}  # ("mrs", "adeyemi") -> judgement
@@ -711,6 +722,7 @@ class PeopleJudge:
                     patient_title,
                     known_third,
                     care_setting,
+                    first_forename,
                 )
             if judgement is None:
                 continue
@@ -1002,6 +1014,7 @@ class PeopleJudge:
         patient_title: str | None = None,
         known_third: set[str] = frozenset(),  # type: ignore[assignment]
         care_setting: bool = False,
+        first_forename: str | None = None,
     ) -> Judgement | None:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         if len(text[line_start : candidate.start].strip()) < 5:  # name opens its line: role may end the last
@@ -1095,7 +1108,11 @@ class PeopleJudge:
         # "Mother: Tiegan Paige BOARDMAN" heading a maternity record: the patient's whole
         # name after a header label is the patient, whatever the label says
         header_label = HEADER_LABEL.fullmatch(text, text.rfind("\n", 0, candidate.start) + 1, candidate.start) is not None
-        own_full_name = len(tokens) > 1 and tokens[0] in patient_tokens and tokens[-1] in patient_tokens
+        # (the patient's first name, not a middle one: "Father: Abdirahman MOHAMED" in Nasra
+        # Abdirahman MOHAMED's record is her father)
+        own_full_name = (
+            len(tokens) > 1 and first_forename is not None and first_forename.startswith(tokens[0]) and tokens[-1] in patient_tokens
+        )
         if (
             patients
             # "Phoned Mrs PEMBERTON - daughter on speaker": a relation written after the
@@ -1106,7 +1123,7 @@ class PeopleJudge:
                 or relation_after_only
                 or (header_label and own_full_name)
                 or relation == "née"
-                or _forename_shared(tokens, patient_tokens)
+                or _forename_shared(tokens, patient_tokens, first_forename)
             )
             and not _other_gender(candidate.title, patient_title)
         ):
@@ -1491,8 +1508,14 @@ def _is_a_child(text: str, patient: Patient) -> bool:
     return bool(later) and max(later) - born < 16  # no later date written: not known
 
 
-def _forename_shared(tokens: list[str], patient_tokens: set[str]) -> bool:
-    return len(tokens) > 1 and set(tokens) <= patient_tokens
+def _forename_shared(tokens: list[str], patient_tokens: set[str], first_forename: str | None = None) -> bool:
+    """The patient's own full name, though a relation word stands near it; never a name led
+    by one of the patient's middle names (in Somali and Arabic naming, the father's name)."""
+    return (
+        len(tokens) > 1
+        and set(tokens) <= patient_tokens
+        and (first_forename is None or first_forename.startswith(tokens[0]))  # "Stan" for Stanley
+    )
 
 
 def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
@@ -1511,12 +1534,19 @@ def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
 COURTESY_BEFORE = re.compile(rf"\b(?:{COURTESY}[ \t]+(?:and|&)[ \t]+)?{COURTESY}[ \t]*\n?[ \t]*$", re.IGNORECASE)
 
 
+KIN_NICKNAME_BEFORE = re.compile(
+    r"\b(?i:nan|nana|nanna|nanny|nain|taid|gran|granny|grandma|grandad|grampy|grampa|grandpa|auntie|aunty|uncle|big|little|lil)[ \t]+$"
+)
+
+
 def _with_courtesy_title(text: str, finding: Finding) -> Finding:
     """A third party's name is redacted with its title: "[REDACTED]", not "Mrs [REDACTED]",
     which would still say who among the family is meant."""
     if finding.category is not Category.THIRD_PARTY_NAME:
         return finding
-    title = COURTESY_BEFORE.search(text, max(0, finding.start - 20), finding.start)
+    title = COURTESY_BEFORE.search(text, max(0, finding.start - 20), finding.start) or KIN_NICKNAME_BEFORE.search(
+        text, max(0, finding.start - 20), finding.start
+    )  # "Nana Pat", "Big Kev", "Auntie Mo": the name they go by, whole
     if title is None:
         return finding
     return finding.with_(start=title.start(), text=text[title.start() : finding.end])

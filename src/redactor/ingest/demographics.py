@@ -202,6 +202,20 @@ def _looks_like_a_name(value: str) -> bool:
     return 0 < len(words) <= 6 and sum(w[:1].islower() for w in words) <= 1
 
 
+# A heading, alone on its line, over someone else's details.
+OTHER_PERSONS_HEADING = re.compile(
+    r"^[ \t]*(?i:next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contacts?|contact[ \t]+details[ \t]+of|relatives?|"
+    r"family[ \t]+contacts?|carers?)\b[^:\n]*:?[ \t]*$",
+    re.M,
+)
+
+
+def _under_another_persons_heading(head: str, position: int) -> bool:
+    """Is `position` in a block (up to the blank line before it) headed "NEXT OF KIN"?"""
+    block_start = max(head.rfind("\n\n", 0, position), head.rfind("\n \n", 0, position), 0)
+    return OTHER_PERSONS_HEADING.search(head, block_start, position) is not None
+
+
 def read_demographics(text: str) -> tuple[Patient, list[str]]:
     """The patient named in the header, plus author names the header gives."""
     head = text[:HEADER_CHARS]
@@ -209,6 +223,8 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     name_end: int | None = None
     for key, pattern in LABELS.items():
         for match in pattern.finditer(head):
+            if _under_another_persons_heading(head, match.start()):
+                continue  # "NEXT OF KIN\n  Name: Mrs Dawn PRICE\n  Tel: ...": hers, not the patient's
             value = match.group("value").strip()
             if key == "sender":
                 value = EMAIL_IN_ANGLES.sub("", value).strip()
@@ -255,11 +271,16 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     # The patient's own phone and email: on a demographics line (one carrying the
     # patient's DOB, NHS number or address label, anywhere in the record, as letters
     # repeat the block), never on a line that labels someone else ("Carer: ...").
+    lines = text.splitlines()
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
     block = "\n".join(
         line
-        for number, line in enumerate(text.splitlines())
+        for number, line in enumerate(lines)
         if (PATIENT_LINE.search(line) or (number < HEADER_LINES and CONTACT_LINE.match(line)))
         and not OTHER_PERSON_LINE.search(line)
+        and not (offsets[number] < HEADER_CHARS and _under_another_persons_heading(head, offsets[number]))
     )
     postcode_match = POSTCODE.search(address or "")
     patient = Patient(
