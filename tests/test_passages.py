@@ -275,3 +275,17 @@ def test_a_past_termination_does_not_make_later_contraception_sensitive(analyse)
     for doc, held in ((past, False), (now, True)):
         line = doc.text.index("Options")
         assert any(f.category is Category.SENSITIVE_HEALTH and f.start <= line < f.end for f in doc.findings) is held
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Describes him checking her phone and bank app, taking her wages.\n", Category.SAFEGUARDING),
+        ("Older half-sister (6) is also on a plan.\n", Category.SAFEGUARDING),
+        ("EPDS 15; mum tearful, says she feels alone.\n", Category.THIRD_PARTY_INFO),
+        ("Depo-Provera 150mg IM given; pt wishes this kept confidential.\n", Category.SENSITIVE_HEALTH),
+    ],
+)
+def test_control_plans_a_parents_mood_and_confidential_contraception(analyse, text, category):
+    doc = analyse(HEADER + text)
+    assert any(f.category is category and f.action is not Action.NOTE for f in doc.findings)
