@@ -77,7 +77,7 @@ ADVERB_VERB_AFTER = re.compile(r"[ \t]+(?i:always|never|just|still|also|really|u
 OBJECT_BEFORE = re.compile(
     r"\b(?i:told|tell|tells|telling|asked|ask|asks|takes|took|take|taking|see|saw|seeing|visit|visited|visiting|"
     r"call|called|ring|rang|text|texted|messaged|with|without|for|from|like|love|loves|miss|misses|left|leave|leaves|"
-    r"found|find|met|meet|saw)[ \t]+$"
+    r"found|find|met|meet)[ \t]+$"
 )
 CLAUSE_AFTER = re.compile(
     r"(?:[ \t]*[,.;!?)]|[ \t]+(?i:to|or|and|about|that|because|so|but|if|when|yet|too|either|anymore|again|on|at|in|"
@@ -1541,7 +1541,8 @@ KIN_NICKNAME_BEFORE = re.compile(
 
 def _with_courtesy_title(text: str, finding: Finding) -> Finding:
     """A third party's name is redacted with its title: "[REDACTED]", not "Mrs [REDACTED]",
-    which would still say who among the family is meant."""
+    which would still say who among the family is meant; and with the kin word of the
+    nickname they go by ("Nana Pat", "Big Kev"), which annotators and readers take whole."""
     if finding.category is not Category.THIRD_PARTY_NAME:
         return finding
     title = COURTESY_BEFORE.search(text, max(0, finding.start - 20), finding.start) or KIN_NICKNAME_BEFORE.search(

@@ -315,7 +315,9 @@ class Detector:
                 or (CLAUSE_SUBJECT.search(text[start : finding.start]) and NEXT_WORD.match(rest))
                 or (
                     finding.rule.split("+")[0] in RELATIVE_RULES
-                    and self._their_health(rest, LABEL_BEFORE.fullmatch(text, text.rfind("\n", 0, finding.start) + 1, finding.start))
+                    and self._their_health(
+                        rest, LABEL_BEFORE.fullmatch(text, text.rfind("\n", 0, finding.start) + 1, finding.start) is not None
+                    )
                 )
             ):
                 done.add((start, end))
@@ -333,7 +335,7 @@ class Detector:
                 )
         return out
 
-    def _their_health(self, rest: str, labelled: object = None) -> bool:
+    def _their_health(self, rest: str, labelled: bool = False) -> bool:
         """Shorthand with no verb that still says how a named person is: "WIFE IRIS DX
         MULTIPLE SCLEROSIS", "SON MARK IN STRANGEWAYS", "Husband Will (Alzheimer's)"."""
         if CIRCUMSTANCE.search(rest):

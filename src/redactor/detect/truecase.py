@@ -384,6 +384,9 @@ class Truecaser:
         return sum(item.lower() in self.vocabulary.clinical for item in items) >= 2
 
     def _named_by_relation_after(self, word: str, lower: str, text: str, end: int) -> bool:
+        """A word with a relation word after it in apposition: "april (my friend)", "grace,
+        my sister,", and after "my" with no punctuation a gazetteer first name ("rich my
+        boyfriend and"), unless a verb takes it ("let her see my sister")."""
         following = text[end : end + 3].lstrip(" \t")[:1]
         if following not in ("(", ",", "m", "M"):
             return False  # most words: nothing after them can be a relation in apposition
@@ -396,7 +399,7 @@ class Truecaser:
         if not known or following not in ("m", "M"):
             return False  # only "rich my boyfriend" is left to read
         before = VERB_SLOT_BEFORE.search(text, max(0, end - len(word) - 12), end - len(word))
-        return known and before is None and self.bare_relation_after.match(text, end) is not None
+        return before is None and self.bare_relation_after.match(text, end) is not None
 
     def _plain(self, word: str, lower: str, mode: str) -> str:
         if mode != SHOUTED:

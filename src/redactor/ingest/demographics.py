@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import accumulate
 
 from ..model import Patient
 
@@ -271,15 +272,14 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     # The patient's own phone and email: on a demographics line (one carrying the
     # patient's DOB, NHS number or address label, anywhere in the record, as letters
     # repeat the block), never on a line that labels someone else ("Carer: ...").
-    lines = text.splitlines()
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
+    lines = text.splitlines(keepends=True)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
     block = "\n".join(
-        line
+        line.rstrip("\r\n\f\v")
         for number, line in enumerate(lines)
         if (PATIENT_LINE.search(line) or (number < HEADER_LINES and CONTACT_LINE.match(line)))
         and not OTHER_PERSON_LINE.search(line)
+        # "NEXT OF KIN\n  Tel: 07700 ...": the relative's number, not the patient's
         and not (offsets[number] < HEADER_CHARS and _under_another_persons_heading(head, offsets[number]))
     )
     postcode_match = POSTCODE.search(address or "")
