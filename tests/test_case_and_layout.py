@@ -543,3 +543,23 @@ def test_a_next_of_kin_blocks_phone_and_address_are_theirs(analyse):
     )
     for value in ("07700 900742", "8 Birch Hill Road"):
         assert Category.THIRD_PARTY_IDENTIFIER in flagged_as(doc, value), value
+
+
+def test_a_namesake_father_south_asian_kin_words_languages_and_a_known_as_label(analyse):
+    child = analyse(
+        "Child: Martin Joseph WARD   DOB: 02/12/2015   NHS No: 999 399 9415\n"
+        "Parents: mother Kathleen WARD; father Martin WARD (known as \"Big Martin\")\n"
+    )
+    father = child.text.index("father Martin") + len("father ")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start <= father < f.end for f in child.findings)
+    household = analyse(
+        HEADER + "Language: Sylheti (mum), English (dad)\nHousehold: parents, paternal grandmother (Dadi).\n"
+        "Dadi helps with feeds.\n"
+    )
+    for word in ("Sylheti", "English", "Dadi"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(household, word), word
+    billy = analyse(
+        "NAME: TREGENZA, WILLIAM JOHN   KNOWN AS: BILLY   DOB: 17.03.1949   NHS NO: 999 908 0022\n\n"
+        "12.04.01 DR QUINN  BILLY WAS ON DECK WITH HIM.\n"
+    )
+    assert Category.THIRD_PARTY_NAME not in flagged_as(billy, "BILLY WAS")

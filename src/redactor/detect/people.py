@@ -117,9 +117,9 @@ CARE_SETTING = re.compile(
     re.M,
 )
 NICKNAME_AFTER = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
-OWN_ALIAS = re.compile(
-    r"(?:^|[.!?][ \t]+)[ \t]*(?i:goes[ \t]+by|known[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|likes[ \t]+to[ \t]+be[ \t]+called)"
-    r"[ \t]+[\"“'‘]?([A-Z][a-z]+)\b",
+OWN_ALIAS = re.compile(  # "Goes by Barney.", a header's "KNOWN AS: BILLY"
+    r"(?:^|[.!?][ \t]+|[ \t]{2,})[ \t]*(?i:goes[ \t]+by|known[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|"
+    r"likes[ \t]+to[ \t]+be[ \t]+called)[ \t]*:?[ \t]+[\"“'‘]?([A-Z][a-z]+|[A-Z]{2,})\b",
     re.M,
 )
 # The name someone goes by, in quotes after what says so: "known to him as "Tank and
@@ -180,6 +180,7 @@ UNIT_BEFORE = re.compile(
 )
 FIELD_BEFORE = re.compile(r"[ \t]*[^\W\d_][^\n:]{0,40}:[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+)?")
 FIELD_LINE = re.compile(r"[ \t]*[^\W\d_][\w /&'’-]{0,30}:")
+DETAILS_AFTER = re.compile(r"[ \t(,]*(?i:dob|d\.o\.b\.?|born|b\.|nhs)\b")
 HEADER_LABEL = re.compile(r"[ \t]*[^\W\d_]+[ \t]*:[ \t]*")
 NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
@@ -1123,7 +1124,13 @@ class PeopleJudge:
                 or relation_after_only
                 or (header_label and own_full_name)
                 or relation == "née"
-                or _forename_shared(tokens, patient_tokens, first_forename)
+                # the patient's whole name after a relation word is the patient only with their
+                # details beside it ("my dad desmond clarke dob 12/4/41"); else a namesake
+                # ("father Martin WARD" in Martin Joseph WARD's record)
+                or (
+                    _forename_shared(tokens, patient_tokens, first_forename)
+                    and (candidate.relation is None or DETAILS_AFTER.match(after) is not None)
+                )
             )
             and not _other_gender(candidate.title, patient_title)
         ):
