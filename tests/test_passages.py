@@ -289,3 +289,16 @@ def test_a_past_termination_does_not_make_later_contraception_sensitive(analyse)
 def test_control_plans_a_parents_mood_and_confidential_contraception(analyse, text, category):
     doc = analyse(HEADER + text)
     assert any(f.category is category and f.action is not Action.NOTE for f in doc.findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Pt said she was "closed" as a child and has had difficulty with smears.\n',
+        "Pt told me that her ex plans to take Ayaan to Somaliland in the summer.\n",
+        "Bail conditions: not to contact his ex-partner.\n",
+    ],
+)
+def test_safeguarding_in_the_words_people_use(analyse, text):
+    doc = analyse(HEADER + text)
+    assert any(f.category is Category.SAFEGUARDING for f in doc.findings)
