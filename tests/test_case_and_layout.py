@@ -563,3 +563,11 @@ def test_a_namesake_father_south_asian_kin_words_languages_and_a_known_as_label(
         "12.04.01 DR QUINN  BILLY WAS ON DECK WITH HIM.\n"
     )
     assert Category.THIRD_PARTY_NAME not in flagged_as(billy, "BILLY WAS")
+
+
+def test_known_as_on_a_wrapped_line_is_someone_elses(analyse):
+    doc = analyse(
+        HEADER + "In 2023 she traced her birth mother through an adoption intermediary: Margaret Knox,\n"
+        'known as "Peggy", originally from Kendal. Peggy died of ovarian cancer at 48.\n'
+    )
+    assert third_party(doc, "Peggy")

@@ -283,6 +283,9 @@ def _patient_tokens(text: str, patient: Patient, known_forenames: frozenset[str]
             goes_by.add(match.group(2).lower())
     # "Goes by Barney.": a sentence with no subject says what the patient is called
     for match in OWN_ALIAS.finditer(text):
+        before = text[: match.start()].rstrip(" \t\n")
+        if before.endswith((",", "(", "-")):
+            continue  # "... her birth mother, Margaret Knox,\nknown as "Peggy"": a wrapped line, someone else's
         if match.group(1).lower() in known_forenames:
             goes_by.add(match.group(1).lower())
     # "Regards, Ronnie (Rhona Gillespie)": a name followed by the patient's whole name
