@@ -79,17 +79,22 @@ def decide_all(document: Document, book: Decisions) -> None:
         book.record(
             fingerprint(KEY, document, finding), finding.category, ("redact", "keep")[number % 2], "dr.b"
         )
+    draw_and_redact(document, book, "dr.c")
+    book.save(KEY)
+
+
+def draw_and_redact(document: Document, book: Decisions, reviewer: str) -> None:
+    """The reviewer draws a span over DRAWN and redacts it, as the review screen records it."""
     start = document.text.index(DRAWN)
     drawn = reviewer_span(document, start, start + len(DRAWN), Category.THIRD_PARTY_INFO)
     book.record(
         fingerprint(KEY, document, drawn),
         drawn.category,
         "redact",
-        "dr.c",
+        reviewer,
         span=(drawn.start, drawn.end),
         scope=span_scope(KEY, document, drawn.start),
     )
-    book.save(KEY)
 
 
 def outcome(document: Document, shift: int = 0) -> dict[tuple[int, int, str, str], str | None]:
@@ -326,16 +331,7 @@ def test_document_reviewers_lists_who_decided(tmp_path, detector, policy):
     book.record(entry_fingerprint(KEY, document, entry_called(document, "e5")), ENTRY, "show", "dr.entry")
     flag = next(f for f in document.findings if f.entry == "e0" and f.action in HOLDS)
     book.record(fingerprint(KEY, document, flag), flag.category, "redact", "dr.flag")
-    start = document.text.index(DRAWN)
-    drawn = reviewer_span(document, start, start + len(DRAWN), Category.THIRD_PARTY_INFO)
-    book.record(
-        fingerprint(KEY, document, drawn),
-        drawn.category,
-        "redact",
-        "dr.drawn",
-        span=(start, drawn.end),
-        scope=span_scope(KEY, document, start),
-    )
+    draw_and_redact(document, book, "dr.drawn")
     foreign = next(f for f in elsewhere.findings if f.action in HOLDS)
     book.record(fingerprint(KEY, elsewhere, foreign), foreign.category, "keep", "dr.elsewhere")
     book.save(KEY)

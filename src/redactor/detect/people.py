@@ -283,8 +283,10 @@ def _patient_tokens(text: str, patient: Patient, known_forenames: frozenset[str]
             goes_by.add(match.group(2).lower())
     # "Goes by Barney.": a sentence with no subject says what the patient is called
     for match in OWN_ALIAS.finditer(text):
-        before = text[: match.start()].rstrip(" \t\n")
-        if before.endswith((",", "(", "-")):
+        before = match.start()  # the last character before it that is not blank (no copy of the text)
+        while before > 0 and text[before - 1] in " \t\n":
+            before -= 1
+        if text[before - 1 : before] in (",", "(", "-"):
             continue  # "... her birth mother, Margaret Knox,\nknown as "Peggy"": a wrapped line, someone else's
         if match.group(1).lower() in known_forenames:
             goes_by.add(match.group(1).lower())
@@ -402,7 +404,7 @@ class PeopleJudge:
                 self._may_be_name(name)
                 or (  # "her partner Big Kev", "nan Nana Pat": a nickname's first word
                     len(name.split()) > 1
-                    and KIN_NICKNAME_BEFORE.search(name.split()[0] + " ")
+                    and name.split()[0].lower() in KIN_NICKNAME_WORDS
                     and self._may_be_name(name.split(None, 1)[1])
                 )
                 or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
@@ -1544,9 +1546,12 @@ def _matches_any(tokens: list[str], names: list[list[str]]) -> bool:
 COURTESY_BEFORE = re.compile(rf"\b(?:{COURTESY}[ \t]+(?:and|&)[ \t]+)?{COURTESY}[ \t]*\n?[ \t]*$", re.IGNORECASE)
 
 
-KIN_NICKNAME_BEFORE = re.compile(
-    r"\b(?i:nan|nana|nanna|nanny|nain|taid|gran|granny|grandma|grandad|grampy|grampa|grandpa|auntie|aunty|uncle|big|little|lil)[ \t]+$"
+# The kin words and sizes a nickname starts with ("Nana Pat", "Big Kev", "Auntie Mo").
+KIN_NICKNAME_WORDS = frozenset(
+    {"nan", "nana", "nanna", "nanny", "nain", "taid", "gran", "granny", "grandma", "grandad", "grampy", "grampa",
+     "grandpa", "auntie", "aunty", "uncle", "big", "little", "lil"}
 )
+KIN_NICKNAME_BEFORE = re.compile(rf"\b(?i:{'|'.join(sorted(KIN_NICKNAME_WORDS))})[ \t]+$")
 
 
 def _with_courtesy_title(text: str, finding: Finding) -> Finding:
