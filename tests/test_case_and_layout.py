@@ -571,3 +571,37 @@ def test_known_as_on_a_wrapped_line_is_someone_elses(analyse):
         'known as "Peggy", originally from Kendal. Peggy died of ovarian cancer at 48.\n'
     )
     assert third_party(doc, "Peggy")
+
+
+def test_the_model_reads_word_names_in_capitals_and_lower_case(analyse):
+    """The retrained people NER reads context, so a first name that is also a word is
+    found where case says nothing (an ALL-CAPS note, a lower-case message)."""
+    doc = analyse(
+        HEADER + "22/10/86 HV VISIT. DAWN AND MARK WELL, CLEAN, PLAYING.\n"
+        "08/01/87 DAWN SAYS THINGS FINE AT HOME.\n"
+    )
+    for name in ("DAWN", "MARK"):
+        assert third_party(doc, name), name
+
+
+def test_a_word_written_small_in_ordinary_prose_stays_a_word(analyse):
+    """Where the writer used ordinary case, their lower case is evidence: "at dawn" and a
+    distance in capitals are no people."""
+    doc = analyse(
+        HEADER + "She has twice been found by a neighbour in the garden at dawn in her nightclothes.\n"
+        "3/12 POST TKR. FLEX 110, WALKING 1.5 MILES NO STICK. OKS 39/48.\n"
+    )
+    for word in ("dawn", "MILES"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+
+
+def test_a_nok_line_opens_the_relatives_block_and_my_sister_is_family(analyse):
+    doc = analyse(
+        "Name: Ms Jasmine WONG   DOB 30/01/1994   NHS No 999 211 7028\n\n"
+        "NOK: River HEATH\nRelationship: partner\nPhone: 07700 900955\n\n"
+        "my sister hodan had the copper one fitted at the clinic\n"
+        "28/06/24 fcp jo mcfarlane msk physio\nR knee pain, settling.\n"
+    )
+    assert Category.THIRD_PARTY_IDENTIFIER in flagged_as(doc, "07700 900955")
+    assert third_party(doc, "hodan")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "jo mcfarlane")

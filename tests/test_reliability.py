@@ -246,3 +246,28 @@ def test_the_streamed_report_is_the_kept_one_in_input_order(tmp_path, monkeypatc
     assert streamed.read_text() == kept.read_text()
     paths = [d["path"] for d in json.loads(streamed.read_text())["documents"]]
     assert paths == sorted(paths) and len(paths) == 6
+
+
+def test_an_interrupt_mid_document_leaves_the_report_whole(tmp_path, monkeypatch):
+    """SIGTERM (raised as KeyboardInterrupt) can land while a document is being written
+    into the streamed report; the scan then closes the report, which must still parse
+    and hold only whole documents."""
+    from redactor.model import Document
+    from redactor.report.json_report import AtomicFile, ReportWriter
+
+    path = tmp_path / "r.json"
+    with ReportWriter(path, "default") as writer:
+        writer.add(Document(path="a.txt", sha256="0", text="First."))
+        real = AtomicFile.write
+
+        def half_then_interrupt(self: AtomicFile, text: str) -> None:
+            real(self, text[: len(text) // 2])
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(AtomicFile, "write", half_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            writer.add(Document(path="b.txt", sha256="1", text="Second."))
+        monkeypatch.setattr(AtomicFile, "write", real)
+        writer.finish([], complete=False)
+    report = json.loads(path.read_text())
+    assert [d["path"] for d in report["documents"]] == ["a.txt"] and report["complete"] is False

@@ -4,8 +4,8 @@
 
 1. Corpus. Every record written for this purpose (`training/passages/*.txt`: helpers'
    records in six voices, most of their lines hard negatives) and the text and PDF
-   fixtures of the batches redactor was already tuned on (`fixtures/src`). Never the
-   blind batches (`BLIND_BATCHES`) nor the development batches (`DEV_BATCHES`): they
+   fixtures of every batch redactor's rules were already tuned on (`fixtures/src`, the
+   development batches included). Never the blind batches (`BLIND_BATCHES`): they
    measure the whole detector. Each record is split into units by redactor's own
    splitter (`detect/sentences.py`), so training sees what scanning sees; a unit
    belongs to a category when a gold passage of it covers half the unit, or the unit
@@ -13,9 +13,8 @@
 2. Split by record, never by sentence: a stable hash of the file name puts one record
    in ten into dev (early stopping, thresholds) and one in ten into test (scored once,
    in `SOURCE.md`). Training units get an ALL-CAPS copy one time in five.
-3. Thresholds per category, chosen on the dev split and the units of the development
-   fixture batches (`DEV_BATCHES`, where the detector's rules are tuned too): the lowest
-   whose precision is at least 0.7, never below 0.5; written to `thresholds.yml`.
+3. Thresholds per category, chosen on the dev split: the lowest whose precision is at
+   least 0.7, never below 0.5; written to `thresholds.yml`.
 """
 
 from __future__ import annotations
@@ -140,10 +139,7 @@ def main() -> None:
     }
     print(json.dumps(summary))
     best = spacy.load(train_and_install(args.config, args.work, args.steps, args.out))
-    tuning = parts["dev"] + [
-        u for name, marked in fixture_sources(development=True) for u in labelled_units(name, marked, rules)
-    ]
-    cut = thresholds(best, tuning)
+    cut = thresholds(best, parts["dev"])
     test = score(best, parts["test"], cut)
     (args.out / "thresholds.yml").write_text(
         "# Per-category thresholds chosen on the dev split by recipes/passages/build.py:\n"
@@ -154,8 +150,8 @@ def main() -> None:
     (args.out / "SOURCE.md").write_text(
         "# redactor sentence classifier\n\n"
         "Built by `python recipes/passages/build.py` from `recipes/passages/config.cfg`.\n"
-        "Corpus: `training/passages/*.txt` and the text/PDF fixtures of the tuned batches in\n"
-        "`fixtures/src` (never the blind or development batches, never external corpora),\n"
+        "Corpus: `training/passages/*.txt` and the text/PDF fixtures of every batch the rules\n"
+        "were tuned on in `fixtures/src` (never a blind batch, never an external corpus),\n"
         "split into units by redactor's own splitter; split by record (1 in 10 dev, 1 in 10\n"
         "test); an ALL-CAPS copy of one training unit in five.\n\n"
         f"Corpus: {json.dumps(summary)}\n\n"

@@ -3,12 +3,13 @@
     python recipes/people_ner/build.py [--steps 4000] [--out models/ner/people]
 
 1. Corpus. Every annotated record written for this purpose (`training/people/*.txt`,
-   helpers' notes in many voices and layouts) and the text and PDF fixtures of the
-   batches redactor was already tuned on (`fixtures/src`), with every person's name
-   (third party, professional or patient: who they are is the rules' job) as a NAME
-   entity. The blind batches (`BLIND_BATCHES` in fixtures/build.py) and all external
-   corpora are never read: they are the test; nor are the development batches the
-   rules are tuned on (`DEV_BATCHES`), so that they measure the whole detector fairly.
+   helpers' notes in many voices and layouts) and the text and PDF fixtures of every
+   batch redactor's rules were already tuned on (`fixtures/src`, the development
+   batches included: once tuned on they measure nothing unseen), with every person's
+   name (third party, professional or patient: who they are is the rules' job) as a
+   NAME entity, without the title, role or relation word an annotation may carry
+   ("Dr Anita PATEL" -> "Anita PATEL"). The blind batches (`BLIND_BATCHES` in
+   fixtures/build.py) and all external corpora are never read: they are the test.
 2. Split by record, never by sentence: a stable hash of the file name puts one record
    in seven into dev.
 3. Training: spaCy's NER over a small hash-embedding CNN (`config.cfg`), with a case
@@ -43,11 +44,22 @@ from build import parse_markup  # noqa: E402  (the fixtures' own markup reader)
 from shared import fixture_sources, size_mb, train_and_install  # noqa: E402
 
 NAME_CODES = {"THIRD_PARTY_NAME", "PROFESSIONAL", "PATIENT_IDENTIFIER"}
-TITLE = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Nurse|Sister|SW|HV|PC|DC|DS|CPN|ANP|HCA|DSL|YOT|SN|RN|"
-    r"[a-z]+)\.?\s+)+",
-    re.I,
-)
+
+
+def _lead_words() -> frozenset[str]:
+    """Courtesy titles, role words and relation words (from redactor's own lists) that a
+    fixture annotation may carry before the name ("Dr Anita PATEL", "SW Helen Brooks",
+    "mum Karen"): never part of the NAME entity. Only these: a forename is not a title."""
+    words = {"mr", "mrs", "ms", "miss", "mx", "master", "the", "my", "his", "her", "their"}
+    for name in ("professionals.txt", "relations.txt"):
+        for line in (ROOT / "models" / "people" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                words.update(w.strip(".").lower() for w in line.split())
+    return frozenset(words)
+
+
+LEAD_WORDS = _lead_words()
+LEAD = re.compile(r"\S+[ \t]+")
 
 
 @spacy.registry.augmenters("redactor.case_augmenter.v1")
@@ -67,32 +79,30 @@ def create_case_augmenter(level: float) -> Callable[[Language, Example], Iterato
     return augment
 
 
-def records() -> Iterator[tuple[str, str, bool]]:
-    """(name, marked text, whether it is a fixture whose spans carry titles and identifiers)."""
+def records() -> Iterator[tuple[str, str]]:
+    """(name, marked text) of every record the model may learn from."""
     for path in sorted((ROOT / "training" / "people").glob("*.txt")):
-        yield path.name, path.read_text(encoding="utf-8"), False
-    for name, body in fixture_sources():
-        yield name, body, True
+        yield path.name, path.read_text(encoding="utf-8")
+    yield from fixture_sources()
 
 
 def name_span(text: str, span: dict) -> tuple[int, int] | None:  # type: ignore[type-arg]
-    """A fixture span's name part: titles and role words dropped; identifiers skipped."""
+    """A span's name part: titles and role words dropped (annotators put them inside
+    professionals' spans); identifiers, lists and names broken over a line skipped."""
     start, end = int(span["start"]), int(span["end"])
     value = text[start:end]
     if any(c.isdigit() for c in value) or "," in value or "\n" in value.strip():
         return None
-    lead = TITLE.match(value)
-    if lead:
-        rest = value[lead.end() :]
-        if not rest or not rest[0].isalpha():
-            return None
-        start += lead.end()
+    while (lead := LEAD.match(text, start, end)) and lead.group().strip().strip(".:,").lower() in LEAD_WORDS:
+        start = lead.end()
+    if not text[start:end][:1].isalpha():
+        return None
     while start < end and not text[end - 1].isalpha():
         end -= 1
     return (start, end) if end > start else None
 
 
-def to_doc(nlp: Language, name: str, marked: str, fixture: bool) -> Doc:
+def to_doc(nlp: Language, name: str, marked: str) -> Doc:
     text, spans = parse_markup(marked, name)
     doc = nlp.make_doc(text)
     entities = []
@@ -100,7 +110,7 @@ def to_doc(nlp: Language, name: str, marked: str, fixture: bool) -> Doc:
     for span in sorted(spans, key=lambda s: (s["start"], -s["end"])):
         if span["category"] not in NAME_CODES:
             continue
-        bounds = name_span(text, span) if fixture else (span["start"], span["end"])
+        bounds = name_span(text, span)
         if bounds is None:
             continue
         entity = doc.char_span(*bounds, label="NAME", alignment_mode="contract")
@@ -126,8 +136,8 @@ def main() -> None:
     nlp = spacy.blank("en")
     bins = {"train": DocBin(), "dev": DocBin()}
     counts = {"train": [0, 0, 0], "dev": [0, 0, 0]}  # records, words, names
-    for name, marked, fixture in records():
-        doc = to_doc(nlp, name, marked, fixture)
+    for name, marked in records():
+        doc = to_doc(nlp, name, marked)
         part = split(name)
         bins[part].add(doc)
         counts[part][0] += 1
@@ -142,9 +152,10 @@ def main() -> None:
     (args.out / "SOURCE.md").write_text(
         "# redactor people NER\n\n"
         "Built by `python recipes/people_ner/build.py` from `recipes/people_ner/config.cfg`.\n"
-        "Corpus: `training/people/*.txt` and the text/PDF fixtures of the tuned batches in\n"
-        "`fixtures/src` (never the newest blind batches, never external corpora), every\n"
-        "person's name as NAME; split by record (one in seven to dev); case augmentation.\n\n"
+        "Corpus: `training/people/*.txt` and the text/PDF fixtures of every batch the rules\n"
+        "were tuned on in `fixtures/src`, development batches included (never a blind batch,\n"
+        "never an external corpus), every person's name as NAME; split by record (one in\n"
+        "seven to dev); case augmentation.\n\n"
         f"Records/words/names: train {counts['train']}, dev {counts['dev']}.\n"
         f"Dev scores: precision {scores['ents_p']:.3f}, recall {scores['ents_r']:.3f}, F {scores['ents_f']:.3f}.\n",
         encoding="utf-8",

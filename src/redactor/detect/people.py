@@ -23,7 +23,7 @@ import jellyfish
 from ..ingest.demographics import DATE, parse_date
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
-from .truecase import FINITE_AFTER, KIN_ADJECTIVE, Vocabulary
+from .truecase import FINITE_AFTER, KIN_ADJECTIVE, Vocabulary, written_small
 
 # Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
 UP = "A-ZÀ-ÖØ-Þ"
@@ -89,6 +89,7 @@ CLAUSE_END_AFTER = re.compile(r"[ \t]*(?:[,.;:)]|$|(?i:and|who|but|is|was|has|ha
 WORD_OR_AFTER = re.compile(r"[ \t]+(?:and|or|&|\+)[ \t]+([^\W\d_]+)")
 NAME_AND_BEFORE = re.compile(rf"{NAME_WORD}[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "with Joanne and mark", "daisy + will"
 WORD_AND_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*(?:[ \t]and|&|\+)[ \t]+$")  # "FRANK AND BILL", "daisy + will"
+COUNT_BEFORE = re.compile(r"(?<![\d./:-])\d+(?:[.,]\d+)?[ \t]$")  # "1.5 MILES", never "17.05.84  FRANK"
 DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|no|some|any|his|her|my|their|your|our|i|we|you|they)[ \t]+$")
 MEDICINE_WORDS = frozenset(
     {"otc", "patch", "pill", "pills", "tab", "tabs", "tablet", "tablets", "capsule", "capsules", "cream", "gel", "inhaler", "mg", "mcg", "coil"}
@@ -381,7 +382,8 @@ class PeopleJudge:
         found: dict[tuple[int, int], Candidate] = {}
 
         def add(start: int, end: int, evidence: str, **extra: str | None) -> None:
-            start, end = self._trim(text, start, end)
+            lower_names = evidence == "ner" and not written_small(written, start, end)
+            start, end = self._trim(text, start, end, lower_names=lower_names)
             if start >= end:
                 return
             candidate = found.setdefault((start, end), Candidate(start, end))
@@ -597,8 +599,10 @@ class PeopleJudge:
             candidate.evidence.add("surname")  # written as a surname: no everyday words ("Teddy BAKER")
         return candidate
 
-    def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Drop relation words, titles and stray punctuation from a candidate's edges."""
+    def _trim(self, text: str, start: int, end: int, lower_names: bool = False) -> tuple[int, int]:
+        """Drop relation words, titles and stray punctuation from a candidate's edges;
+        with `lower_names` (the model's own span) a lower-case word a name list knows
+        stays, since the model read its context ("dawn and mark well")."""
         # A name never runs over a line break or a column gap ("Chloe Anne      Sex").
         gap = re.search(r"\n|\f|[ \t]{2,}", text[start:end])
         if gap:
@@ -620,7 +624,9 @@ class PeopleJudge:
             strip(words[-1].group()) in self.people.relations
             or strip(words[-1].group()) in FIELD_LABELS  # "Ruby Okafor DOB 19/07/1998"
             or self._is_role_word(words[-1].group())
-            or not words[-1].group()[0].isupper()  # "Karen rang": names are capitalised
+            or (  # "Karen rang": names are capitalised
+                not words[-1].group()[0].isupper() and not (lower_names and self._known_name(strip(words[-1].group())))
+            )
         ):
             words.pop()
         while (
@@ -905,7 +911,7 @@ class PeopleJudge:
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
         if candidate.evidence <= {"ner"} and written.islower() and all(
-            t in self.people.english or t in self.people.clinical for t in tokens
+            (t in self.people.english and not self._known_name(t)) or t in self.people.clinical for t in tokens
         ):
             return True  # "see 14/03", "every carol": everyday words the model took for names
         if candidate.evidence <= {"ner", "name-shape"}:
@@ -976,14 +982,22 @@ class PeopleJudge:
         strong = candidate.evidence & {"relation", "title", "role", "name-shape", "age", "alias"}
         if not strong and len(tokens) == 1:
             word = text[candidate.start : candidate.end]
+            if tokens[0] in self.people.common_english and COUNT_BEFORE.search(text, max(0, candidate.start - 12), candidate.start):
+                return True  # "WALKING 1.5 MILES": a unit after a number
             if word.isupper() or not word[0].isupper():
-                return True
+                # Capitals and lower case hide a name's shape; the model reads the
+                # context ("DAWN AND MARK WELL, CLEAN", "kuba and zosia are with"), and
+                # a word it tags that a name list knows is taken as it stands.
+                return not ("ner" in candidate.evidence and self._known_name(tokens[0]))
             # The language model alone tags lab terms and drug names as people; a
             # lone word it suggests must be a known first name or lead a sentence
             # about what someone said or did.
             if tokens[0] not in self.people.forenames and not self.person_verb.match(text, candidate.end):
                 return True
         return False
+
+    def _known_name(self, token: str) -> bool:
+        return token in self.people.forenames or token in self.people.ambiguous_forenames
 
     def _a_place(self, tokens: list[str]) -> bool:
         """Wholly a town, city or country that is no first name: "Siem Reap", "Birkenhead";
@@ -1058,7 +1072,11 @@ class PeopleJudge:
                 "a carer in a care home's or care agency's notes: staff in role (a family carer is "
                 "named by their relation)",
             )
-        if relation == "sister" and not self.relation_after.match(after) and (  # not "Grace (my sister)"
+        if (
+            relation == "sister"
+            and not self.relation_after.match(after)  # not "Grace (my sister)"
+            and not OWNED_SISTER.search(before)  # not "my sister hodan"
+        ) and (
             self.role_after.match(after)
             or (len(tokens) == 1 and tokens[0] in self.people.surnames and tokens[0] not in self.vocabulary.forenames)
         ):
@@ -1429,6 +1447,8 @@ def _nursing_title(text: str, start: int, word: str) -> bool:
     return word == "Sister" and before[-1:] not in ("", ".", "!", "?", "\n") and not FAMILY_LABEL.search(before)
 
 
+# "my sister hodan", "her Sister Pat": whose sister says she is family, not a nurse
+OWNED_SISTER = re.compile(r"\b(?i:my|her|his|their|our|your|pt'?s|patient'?s)[ \t]+(?:(?i:older|younger|big|little|twin|half|step)[ \t-]*)?(?i:sister)[ \t,:-]*$")
 # "Family: Sister Jocasta Pell": under a family label, "Sister" is a relation again
 FAMILY_LABEL = re.compile(r"\b(?i:family|relatives|nok|next of kin|contacts?|social)[ \t]*:$")
 
@@ -1511,13 +1531,19 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _is_a_child(text: str, patient: Patient) -> bool:
-    """Under 16 on the latest date the record mentions."""
+    """Under 16 on the latest date the record mentions: a whole date gives the age to the
+    day (born 02/10/2009, printed 27/06/2025: 15), a bare year its lower bound."""
     if not patient.dob:
         return False
-    born = int(patient.dob[:4])
-    written = [int(date[:4]) for match in DATE.finditer(text) if (date := parse_date(match.group()))]
-    later = [year for year in (*map(int, YEAR.findall(text)), *written) if year > born]
-    return bool(later) and max(later) - born < 16  # no later date written: not known
+    dob = patient.dob
+    born = int(dob[:4])
+    ages = [
+        int(date[:4]) - born - (date[5:] < dob[5:])
+        for match in DATE.finditer(text)
+        if (date := parse_date(match.group())) and date > dob
+    ]
+    ages += [year - born - 1 for year in map(int, YEAR.findall(text)) if year > born]
+    return bool(ages) and max(ages) < 16  # no later date written: not known
 
 
 def _forename_shared(tokens: list[str], patient_tokens: set[str], first_forename: str | None = None) -> bool:

@@ -23,7 +23,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..ingest.demographics import parse_date
+from ..ingest.demographics import parse_date, under_another_persons_heading
 from ..model import Category, Document, Finding, Patient
 from .classifier import Scores
 from .codes import code_findings
@@ -461,7 +461,7 @@ class Detector:
         tied = any(
             start <= hit.start < end or (runs_on and start < line_start - 1 <= end)
             for start, end in about_third_party
-        ) or _relation_on_line(line, self.models.people.relations)
+        ) or _relation_on_line(line, self.models.people.relations) or under_another_persons_heading(text, hit.start)
         strong = PATIENTS_OWN_CONTACT.search(text, max(0, whole - 60), whole)
         if (
             strong

@@ -221,6 +221,20 @@ def passage_mode(segment: str) -> str:
     return MIXED
 
 
+def written_small(text: str, start: int, end: int) -> bool:
+    """The words are written in lower case inside a passage typed in mixed case, so the
+    writer's own case says they are no name ("found in the garden at dawn"); in an
+    ALL-CAPS or all-lower-case passage case says nothing."""
+    if not text[start:end].islower():
+        return False
+    begin = max(text.rfind(mark, 0, start) for mark in "\n.;!") + 1
+    stops = [at for mark in "\n.;!" if (at := text.find(mark, end)) >= 0]
+    segment = _after_label(text[begin : min(stops, default=len(text))])
+    # A sentence with only its first letter capitalised counts as lower case to the
+    # recaser, but its writer used case: only a passage with no capital says nothing.
+    return passage_mode(segment) != SHOUTED and any(c.isupper() for c in segment)
+
+
 def name_case(word: str) -> str:
     """ "o'neill" -> "O'Neill", "smith-jones" -> "Smith-Jones", "bill's" -> "Bill's"."""
     parts = re.split(r"(['’\-])", word.lower())

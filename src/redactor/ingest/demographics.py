@@ -205,16 +205,20 @@ def _looks_like_a_name(value: str) -> bool:
 
 # A heading, alone on its line, over someone else's details.
 OTHER_PERSONS_HEADING = re.compile(
-    r"^[ \t]*(?i:next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contacts?|contact[ \t]+details[ \t]+of|relatives?|"
-    r"family[ \t]+contacts?|carers?)\b[^:\n]*:?[ \t]*$",
+    r"^[ \t]*(?:(?i:next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contacts?|contact[ \t]+details[ \t]+of|relatives?|"
+    r"family[ \t]+contacts?|carers?)\b[^:\n]*:?[ \t]*$"
+    r"|(?i:next[ \t]+of[ \t]+kin|nok)[ \t]*:[^\n]*$)",  # "NOK: River HEATH", then her details
     re.M,
 )
+BLOCK_REACH = 800  # how far back a block's heading is looked for
 
 
-def _under_another_persons_heading(head: str, position: int) -> bool:
-    """Is `position` in a block (up to the blank line before it) headed "NEXT OF KIN"?"""
-    block_start = max(head.rfind("\n\n", 0, position), head.rfind("\n \n", 0, position), 0)
-    return OTHER_PERSONS_HEADING.search(head, block_start, position) is not None
+def under_another_persons_heading(text: str, position: int) -> bool:
+    """Is `position` in a block (up to the blank line before it) headed "NEXT OF KIN" or
+    opened by a "NOK:" line? Its name, phone and address are that person's."""
+    reach = max(0, position - BLOCK_REACH)
+    block_start = max(text.rfind("\n\n", reach, position), text.rfind("\n \n", reach, position), reach)
+    return OTHER_PERSONS_HEADING.search(text, block_start, position) is not None
 
 
 def read_demographics(text: str) -> tuple[Patient, list[str]]:
@@ -224,7 +228,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
     name_end: int | None = None
     for key, pattern in LABELS.items():
         for match in pattern.finditer(head):
-            if _under_another_persons_heading(head, match.start()):
+            if under_another_persons_heading(head, match.start()):
                 continue  # "NEXT OF KIN\n  Name: Mrs Dawn PRICE\n  Tel: ...": hers, not the patient's
             value = match.group("value").strip()
             if key == "sender":
@@ -280,7 +284,7 @@ def read_demographics(text: str) -> tuple[Patient, list[str]]:
         if (PATIENT_LINE.search(line) or (number < HEADER_LINES and CONTACT_LINE.match(line)))
         and not OTHER_PERSON_LINE.search(line)
         # "NEXT OF KIN\n  Tel: 07700 ...": the relative's number, not the patient's
-        and not (offsets[number] < HEADER_CHARS and _under_another_persons_heading(head, offsets[number]))
+        and not (offsets[number] < HEADER_CHARS and under_another_persons_heading(head, offsets[number]))
     )
     postcode_match = POSTCODE.search(address or "")
     patient = Patient(

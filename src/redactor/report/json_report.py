@@ -165,12 +165,18 @@ class ReportWriter:
     def add(self, document: Document) -> None:
         if self.failed is not None:
             return
+        text = ("," if self.count else "") + "\n  " + "".join(_stream(_document(document), 2))
+        start = self.out.handle.tell()
         try:
-            self.out.write(("," if self.count else "") + "\n  ")
-            for piece in _stream(_document(document), 2):
-                self.out.write(piece)
+            self.out.write(text)
         except OSError as exc:  # a full disk mid-scan: the scan goes on, `finish` raises it
             self.failed = exc
+        except BaseException:
+            # Ctrl-C or SIGTERM mid-write: the scan stops and `finish` closes the report,
+            # which must hold whole documents only.
+            self.out.handle.seek(start)
+            self.out.handle.truncate()
+            raise
         self.count += 1
 
     def finish(self, errors: list[tuple[str, str]], complete: bool) -> None:
