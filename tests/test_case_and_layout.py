@@ -605,3 +605,13 @@ def test_a_nok_line_opens_the_relatives_block_and_my_sister_is_family(analyse):
     assert Category.THIRD_PARTY_IDENTIFIER in flagged_as(doc, "07700 900955")
     assert third_party(doc, "hodan")
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "jo mcfarlane")
+
+
+def test_the_model_reads_a_sentence_across_its_line_breaks(analyse):
+    """A dictated letter breaks lines mid-sentence; the model reads the sentence whole, so
+    a name no list knows, broken over the line end, is found with its surname."""
+    doc = analyse(
+        HEADER + "They intend to use a known donor, Femi\nOkonkwo, an old friend from university, who has\n"
+        "agreed in principle.\n"
+    )
+    assert third_party(doc, "Femi\nOkonkwo")

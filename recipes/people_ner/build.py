@@ -1,6 +1,6 @@
 """Rebuild redactor's people NER from scratch: corpus, training, and the shipped model.
 
-    python recipes/people_ner/build.py [--steps 4000] [--out models/ner/people]
+    python recipes/people_ner/build.py [--steps 8000] [--out models/ner/people]
 
 1. Corpus. Every annotated record written for this purpose (`training/people/*.txt`,
    helpers' notes in many voices and layouts) and the text and PDF fixtures of every
@@ -128,7 +128,7 @@ def split(name: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--steps", type=int, default=8000)
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "ner" / "people")
     parser.add_argument("--work", type=Path, default=ROOT / "out" / "people_ner")
     args = parser.parse_args()

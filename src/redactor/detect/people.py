@@ -547,8 +547,11 @@ class PeopleJudge:
         words = [w for w in text[candidate.start : candidate.end].lower().split() if w.strip(".") not in COURTESY_WORDS]
         word = words[0] if len(words) == 1 else ""  # one first name (after a title) ends the line
         if wrapped and (
-            word in self.people.forenames or word in self.people.ambiguous_forenames or candidate.title is not None
-        ):  # "Beatrix\nQuennell", "Mr Ifan\nCross"
+            word in self.people.forenames
+            or word in self.people.ambiguous_forenames
+            or candidate.title is not None
+            or ("ner" in candidate.evidence and wrapped.group("name").lower() in self.people.surnames)
+        ):  # "Beatrix\nQuennell", "Mr Ifan\nCross", "a known donor, Femi\nOkonkwo" (the model's name)
             surname = wrapped.group("name").lower()
             people = self.people
             everyday = surname in people.english or surname in people.clinical

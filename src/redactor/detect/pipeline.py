@@ -244,7 +244,7 @@ class Detector:
         # closes, so a worker's memory stays flat however many records it reads. Only
         # plain offsets leave the zone.
         with self.nlp.memory_zone():
-            docs = self.nlp.pipe((bucket.view for bucket in raw.values()), batch_size=batch_size)
+            docs = self.nlp.pipe((_unwrapped(bucket.view) for bucket in raw.values()), batch_size=batch_size)
             for (index, bucket), doc in zip(raw.items(), docs, strict=True):
                 bucket.persons.extend(
                     (ent.start_char, ent.end_char)
@@ -549,6 +549,18 @@ def _conditional(text: str, found: list[tuple[tuple[str, ...], Finding]]) -> lis
         if not needs
         or (present.intersection(needs) if not f.rule.startswith("SENSITIVE_HEALTH/") else current.intersection(needs))
     ]
+
+
+# A line break inside a sentence (a dictated letter, a PDF's column): the line before ends
+# mid-clause, on a word or a comma, and the next goes on with a word.
+WRAP_BREAK = re.compile(r"(?<=[^\W\d_,])\n(?=[^\W\d_])")
+
+
+def _unwrapped(view: str) -> str:
+    """What the model reads: the view with line breaks inside sentences made spaces (same
+    length, so offsets hold), so "a known donor, Femi\nOkonkwo, an old friend" is read
+    as one sentence; the rules still see every line."""
+    return WRAP_BREAK.sub(" ", view)
 
 
 class _Raw:
