@@ -615,3 +615,36 @@ def test_the_model_reads_a_sentence_across_its_line_breaks(analyse):
         "agreed in principle.\n"
     )
     assert third_party(doc, "Femi\nOkonkwo")
+
+
+def test_names_with_letters_beyond_latin_1_are_mentioned_again(analyse):
+    """Polish, Turkish and Vietnamese letters ("ż", "Ł", "ş", "ễ") are letters of a name:
+    a later mention of "Bożena" alone is found like any other."""
+    doc = analyse(
+        HEADER + "New partner Bożena KOWALCZYK (of Farnworth) will stay with him.\n"
+        "He has been shouting at Bożena since the funeral.\n"
+    )
+    later = doc.text.index("Bożena since")
+    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+
+
+def test_the_truecased_view_changes_only_the_case_of_letters(detector):
+    """"İ" lowers to two code points; recasing "ÇELİK" must not eat the space after it
+    ("Çeli̇kseen"), or the next word is lost to the name grammar and the model."""
+    text = "PT MR YUSUF ÇELİK SEEN WITH WIFE AYŞE ÇELİK. SON MEHMET RANG.\n"
+    view = detector.truecaser.view(text)
+    assert len(view) == len(text)
+    assert all(a == b for a, b in zip(text, view, strict=True) if not a.isalpha())
+    assert "Çelik seen" in view
+
+
+def test_pets_and_clerks_are_no_third_parties(analyse):
+    doc = analyse(
+        HEADER + "Says he got up from armchair to feed Joey (budgie), felt swimmy and sat down.\n"
+        "Likes stroking Tilly (the home's cat). Walks his dog Bramble daily.\n"
+        "03-Sep-2024  Administration  Karen DOYLE (Prescription clerk)\nRepeat issued.\n"
+        "His son Jack (the dog walker) rang.\n"
+    )
+    for word in ("Joey", "Tilly", "Bramble", "Karen DOYLE"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+    assert third_party(doc, "Jack")

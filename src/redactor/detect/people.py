@@ -25,9 +25,13 @@ from ..model import Category, Finding, Patient
 from .resources import People, alternation
 from .truecase import FINITE_AFTER, KIN_ADJECTIVE, Vocabulary, written_small
 
-# Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ").
-UP = "A-ZÀ-ÖØ-Þ"
-LOW = "a-zß-öø-ÿ"
+# Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ"). Latin
+# Extended-A, -B and Additional ("Bożena", "ŁUKASZ", "Şahin", "Nguyễn") interleave upper
+# and lower case by code point, so both classes hold them: such a letter opening a word
+# is taken as a capital.
+EXTENDED = "Ā-ɏḀ-ỿ"
+UP = "A-ZÀ-ÖØ-Þ" + EXTENDED
+LOW = "a-zß-öø-ÿ" + EXTENDED
 NAME_WORD = rf"(?:Ma?c[{UP}][{LOW}]+|O['’][{UP}][{LOW}]+|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?)"
 SURNAME_WORD = (
     rf"(?:Ma?c[{UP}][{LOW}]+|Ma?c[{UP}]{{2,}}|O['’][{UP}][{LOW}]+|O['’][{UP}]{{2,}}|[{UP}][{LOW}]+(?:-[{UP}]?[{LOW}]+|['’][{UP}][{LOW}]+)?"
@@ -370,6 +374,10 @@ class PeopleJudge:
         self.capitalised = re.compile(rf"\b(?P<name>{NAME_WORD}(?:[ ](?:[{UP}]\.[ ])?{SURNAME_WORD}){{0,2}})")
         self.staff = [_name_tokens(s) for s in staff if s.strip()]
         self.person_verb = re.compile(rf"[ \t]+{alternation(people.info_verbs)}\b", re.IGNORECASE)
+        animal = rf"(?i:{alternation(people.animals)})s?" if people.animals else r"(?!)"
+        # "Joey (budgie)", "Tilly (the home's cat)", "Meg, the dog"; "his dog Bramble", "the cat, Tilly"
+        self.pet_after = re.compile(rf"[ \t]*(?:\([^()\n]{{0,20}}\b{animal}[ \t]*\)|,?[ \t]+(?i:the|his|her|their|our|my)[ \t]+{animal}\b)")
+        self.pet_before = re.compile(rf"\b{animal}[ \t]*,?[ \t]+(?:(?i:called|named)[ \t]+)?$")
 
     # --- candidates -------------------------------------------------------
 
@@ -889,6 +897,15 @@ class PeopleJudge:
         surname = (titled or relative) and tokens[-1] in self.people.surnames and written.split()[-1][:1].isupper()
         if all(t in not_names for t in tokens) and not surname and not ("relation" in candidate.evidence and written.istitle()):
             return True  # "ED", "Obs"; but "Son, Ed, was updated"
+        if (
+            not titled
+            and not candidate.evidence & {"relation", "contact", "role"}
+            and (
+                self.pet_after.match(text, candidate.end)
+                or self.pet_before.search(text, max(0, candidate.start - 30), candidate.start)
+            )
+        ):
+            return True  # "feed Joey (budgie)", "walks his dog Bramble": a pet
         opening = " ".join(re.findall(r"[^\W\d_]+", text[candidate.start : candidate.end + 40].lower()))
         if any(opening == name or opening.startswith(name + " ") for name in self.people.eponymous):
             return True  # "Marie Curie night sitter", "Simon Broome criteria", "DIANA PRINCESS OF WALES HOSP"
@@ -1437,10 +1454,13 @@ def _rank(judgement: Judgement) -> tuple[int, float]:
 
 
 def _name_tokens(name: str) -> list[str]:
-    words = re.findall(rf"[{UP}{LOW}][{UP}{LOW}'’\-]*", name)
+    # "ÇELİK" and "Çelik" are one name: a dotted capital I lowers to "i" and a combining dot
+    words = re.findall(r"[^\W\d_](?:[^\W\d_]|['’\-])*", name.replace("i\u0307", "i"))
     titles = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "master"}
     return [
-        w.lower().removesuffix("'s").removesuffix("’s") for w in words if w.lower().strip(".") not in titles
+        w.lower().replace("i\u0307", "i").removesuffix("'s").removesuffix("’s")
+        for w in words
+        if w.lower().strip(".") not in titles
     ]
 
 

@@ -79,6 +79,7 @@ class People:
     female_forenames: frozenset[str] = frozenset()  # on female name lists only ("jessica")
     eponymous: frozenset[str] = frozenset()  # "marie curie", "simon broome": never a person here
     places: frozenset[str] = frozenset()  # towns, cities, countries ("siem reap", "birkenhead")
+    animals: frozenset[str] = frozenset()  # "Joey (budgie)", "his dog Bramble": a pet's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,7 @@ def load_people(folder: Path) -> People:
         female_forenames=frozenset(read_word_list(folder / "forename_female.txt")),
         eponymous=frozenset(w.lower() for w in read_word_list(folder / "eponymous_names.txt")),
         places=frozenset(read_word_list(folder / "places.txt")),
+        animals=frozenset(read_word_list(folder / "animals.txt")),
     )
 
 

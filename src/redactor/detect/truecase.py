@@ -456,4 +456,9 @@ def _words(text: str, start: int, end: int, vocabulary: Vocabulary) -> list[tupl
 
 
 def _change(offset: int, word: str, cased: str) -> list[tuple[int, str]]:
-    return [(offset, cased)] if cased != word else []
+    """The view keeps the record's length, so offsets hold: "ÇELİK" lowers to six code
+    points ("i" and a combining dot) and is recased with a plain "i"; a word no such
+    mending brings to its own length ("STRAßE" -> "STRASSE") is left as written."""
+    if len(cased) != len(word):
+        cased = cased.replace("i\u0307", "i")
+    return [(offset, cased)] if cased != word and len(cased) == len(word) else []
