@@ -82,7 +82,7 @@ def _alternation(patterns: list[str]) -> str:
     pieces: list[str] = []
     run: list[str] = []
     for pattern in patterns:
-        if pattern.startswith(r"\b") and not pattern.startswith(r"\b)"):
+        if pattern.startswith(r"\b"):
             run.append(f"(?:{pattern[2:]})")
             continue
         if run:
@@ -92,4 +92,3 @@ def _alternation(patterns: list[str]) -> str:
     if run:
         pieces.append(rf"\b(?:{'|'.join(run)})")
     return "|".join(pieces)
-

@@ -1470,7 +1470,7 @@ def _nursing_title(text: str, start: int, word: str) -> bool:
     return word == "Sister" and before[-1:] not in ("", ".", "!", "?", "\n") and not FAMILY_LABEL.search(before)
 
 
-# "my sister hodan", "her Sister Pat": whose sister says she is family, not a nurse
+# "my sister hodan", "her older sister Jo": whose sister says she is family, not a nurse
 OWNED_SISTER = re.compile(r"\b(?i:my|her|his|their|our|your|pt'?s|patient'?s)[ \t]+(?:(?i:older|younger|big|little|twin|half|step)[ \t-]*)?(?i:sister)[ \t,:-]*$")
 # "Family: Sister Jocasta Pell": under a family label, "Sister" is a relation again
 FAMILY_LABEL = re.compile(r"\b(?i:family|relatives|nok|next of kin|contacts?|social)[ \t]*:$")
