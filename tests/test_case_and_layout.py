@@ -648,3 +648,12 @@ def test_pets_and_clerks_are_no_third_parties(analyse):
     for word in ("Joey", "Tilly", "Bramble", "Karen DOYLE"):
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
     assert third_party(doc, "Jack")
+
+
+def test_named_instruments_and_landmarks_are_no_people(analyse):
+    doc = analyse(
+        HEADER + "Travel: Ha Long Bay and the Mekong Delta in March.\n"
+        "Abbey Pain Scale 3/18. Wells DVT score 0.\n"
+    )
+    for word in ("Ha Long Bay", "Mekong Delta", "Abbey Pain Scale", "Wells"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word

@@ -965,8 +965,8 @@ class PeopleJudge:
             return True  # "St Anne's", "Royal Alexandra Children's Hospital"
         if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
             return True
-        if EPONYM_AFTER.match(text, candidate.end):
-            return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test"
+        if EPONYM_AFTER.match(text, candidate.end) or (len(tokens) > 1 and tokens[-1] in INSTRUMENT_WORDS):
+            return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test", "Abbey Pain Scale"
         if candidate.evidence <= {"ner", "forename", "name-shape"} and (
             self._a_place(tokens)
             or PLACE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
@@ -1371,9 +1371,12 @@ class PeopleJudge:
         return extra
 
 
+INSTRUMENT_WORDS = frozenset({"scale", "score", "criteria", "questionnaire", "index", "tool"})
 EPONYM_AFTER = re.compile(
     r"(?:[ \t]+(?:guidelines?|guidance|competen\w*|criteria|knife|frame|procedure|manoeuvre|wing|summary|card|envelope"
     r"|test|score|sign|scale|classification)\b"
+    # a named instrument with one word between ("Abbey Pain Scale", "Wells DVT score")
+    r"|[ \t]+[A-Za-z][\w-]*[ \t]+(?:scale|score|criteria|questionnaire|index|tool|classification)\b"
     r"|['’]s[ \t]+(?:syndrome|disease|cyst|palsy|sign|test|phenomenon|contracture|oesophagus|lymphoma|"
     r"formula|classification|score|criteria|competen\w*|ulcer|node))",
     re.IGNORECASE,
