@@ -21,6 +21,11 @@ def flagged_as(doc, needle: str) -> set[Category]:
     return {f.category for f in doc.findings if f.start < end and start < f.end and str(f.action) != "keep"}
 
 
+def named_at(doc, offset: int) -> bool:
+    """A third-party name finding starts at `offset` (a later mention of the name)."""
+    return any(f.category is Category.THIRD_PARTY_NAME and f.start == offset for f in doc.findings)
+
+
 def third_party(doc, needle: str) -> bool:
     """The whole name lies inside one third-party name finding."""
     start = doc.text.index(needle)
@@ -95,7 +100,7 @@ def test_clinical_words_and_shouted_lines_are_not_names(analyse, text):
 def test_a_later_lower_case_mention_of_a_name_found_once(analyse):
     doc = analyse(HEADER + "husband radomir rang. later radomir asked about visiting.")
     second = doc.text.rindex("radomir")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == second for f in doc.findings)
+    assert named_at(doc, second)
 
 
 def test_clinicians_in_capitals_stay_professionals(analyse):
@@ -228,7 +233,7 @@ def test_a_relative_sharing_the_patients_title_and_surname(analyse):
     )
     doc = analyse(text)
     later = doc.text.index("Mrs Farrance does")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+    assert named_at(doc, later)
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Ms Jodie FARRANCE")
 
 
@@ -285,7 +290,7 @@ def test_short_forms_and_nicknames(analyse):
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Bernie")
     assert third_party(doc, "Funmilayo Okonkwo")
     later = doc.text.index("Funmi asked")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+    assert named_at(doc, later)
 
 
 def test_the_patients_own_details_in_their_own_message(analyse):
@@ -490,7 +495,7 @@ def test_a_prints_field_labels_do_not_make_a_line_shouted(analyse):
     )
     later = doc.text.index("River was")
     assert third_party(doc, "River WOOD")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+    assert named_at(doc, later)
 
 
 def test_a_message_wrapped_after_the_relation_word(analyse):
@@ -502,7 +507,7 @@ def test_a_message_wrapped_after_the_relation_word(analyse):
     for name in ("june", "ken", "dawn hall"):
         assert third_party(doc, name), name
     last = doc.text.rindex("dawn")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == last for f in doc.findings)
+    assert named_at(doc, last)
 
 
 def test_a_relatives_word_name_after_a_noun_is_the_word(analyse):
@@ -625,7 +630,7 @@ def test_names_with_letters_beyond_latin_1_are_mentioned_again(analyse):
         "He has been shouting at Bożena since the funeral.\n"
     )
     later = doc.text.index("Bożena since")
-    assert any(f.category is Category.THIRD_PARTY_NAME and f.start == later for f in doc.findings)
+    assert named_at(doc, later)
 
 
 def test_the_truecased_view_changes_only_the_case_of_letters(detector):

@@ -7,7 +7,9 @@ alternation) keeps the cost flat as the word lists grow, unlike a regex per term
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from spacy.attrs import IDX, IS_SPACE, ORTH
 from spacy.language import Language
@@ -15,6 +17,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .resources import LexiconRule
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +33,12 @@ class LexiconMatcher:
         self.rules = {rule.name: rule for rule in rules}
         self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
-        # Patterns are scanned as one alternation without capture groups (capturing
-        # slows every position); the few places that match are then attributed to
-        # the first pattern that matches there, as the alternation itself would.
-        self.patterns: list[tuple[re.Pattern[str], LexiconRule]] = []
         for rule in rules:
             if rule.phrases:
                 self.any_case.add(rule.name, list(nlp.tokenizer.pipe(rule.phrases)))
             if rule.exact:
                 self.as_written.add(rule.name, list(nlp.tokenizer.pipe(rule.exact)))
-            self.patterns.extend((re.compile(pattern, re.IGNORECASE), rule) for pattern in rule.patterns)
-        self.regex = re.compile(_alternation([p.pattern for p, _ in self.patterns]), re.IGNORECASE) if self.patterns else None
+        self.patterns = FirstMatch([(pattern, rule) for rule in rules for pattern in rule.patterns])
 
     def match(self, doc: Doc, offset: int = 0, text: str | None = None) -> list[Hit]:
         """Hits in `doc`, with character offsets shifted by `offset` (for chunked text).
@@ -66,13 +65,27 @@ class LexiconMatcher:
                         self.rules[vocab[match_id]],
                     )
                 )
-        if self.regex is not None:
-            for found in self.regex.finditer(text):
-                if found.start() == found.end():
-                    continue
-                rule = next(rule for pattern, rule in self.patterns if pattern.match(text, found.start()))
-                hits.append(Hit(offset + found.start(), offset + found.end(), rule))
+        for found, rule in self.patterns.finditer(text):
+            hits.append(Hit(offset + found.start(), offset + found.end(), rule))
         return hits
+
+
+class FirstMatch(Generic[T]):
+    """Patterns, each with a value, scanned as one alternation without capture groups
+    (a group per pattern slows every position of every record); each non-empty hit is
+    given the value of the first pattern that matches where it starts, as the
+    alternation itself would. The lexicon's patterns and the place cues use it."""
+
+    def __init__(self, patterns: list[tuple[str, T]], flags: int = re.IGNORECASE) -> None:
+        self.each = [(re.compile(pattern, flags), value) for pattern, value in patterns]
+        self.regex = re.compile(_alternation([pattern for pattern, _ in patterns]), flags) if patterns else None
+
+    def finditer(self, text: str) -> Iterator[tuple[re.Match[str], T]]:
+        if self.regex is None:
+            return
+        for found in self.regex.finditer(text):
+            if found.start() < found.end():
+                yield found, next(value for pattern, value in self.each if pattern.match(text, found.start()))
 
 
 def _alternation(patterns: list[str]) -> str:

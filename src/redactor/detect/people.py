@@ -496,7 +496,7 @@ class PeopleJudge:
             # everyday word ("Will", "Grace") only with a surname beside it.
             if (
                 first in self.people.common_forenames
-                or (len(words) > 1 and (first in self.people.forenames or first in self.people.ambiguous_forenames))
+                or (len(words) > 1 and self._known_name(first))
                 or (self._rare_forename(first) and not SENTENCE_START.search(text, max(0, match.start() - 20), match.start()))
             ):
                 add(match.start(), match.end(), "forename")
@@ -555,8 +555,7 @@ class PeopleJudge:
         words = [w for w in text[candidate.start : candidate.end].lower().split() if w.strip(".") not in COURTESY_WORDS]
         word = words[0] if len(words) == 1 else ""  # one first name (after a title) ends the line
         if wrapped and (
-            word in self.people.forenames
-            or word in self.people.ambiguous_forenames
+            self._known_name(word)
             or candidate.title is not None
             or ("ner" in candidate.evidence and wrapped.group("name").lower() in self.people.surnames)
         ):  # "Beatrix\nQuennell", "Mr Ifan\nCross", "a known donor, Femi\nOkonkwo" (the model's name)
@@ -587,7 +586,7 @@ class PeopleJudge:
             return candidate
         lower = surname.lower()
         if (
-            (first.lower() not in people.forenames and first.lower() not in people.ambiguous_forenames)
+            not self._known_name(first.lower())
             or lower not in people.surnames
             or lower in people.function_words
             or lower in people.relations
@@ -1017,6 +1016,7 @@ class PeopleJudge:
         return False
 
     def _known_name(self, token: str) -> bool:
+        """On a first-name list, an everyday word or not ("kuba", "grace")."""
         return token in self.people.forenames or token in self.people.ambiguous_forenames
 
     def _a_place(self, tokens: list[str]) -> bool:
@@ -1026,7 +1026,7 @@ class PeopleJudge:
         if " ".join(tokens) not in people.places:
             return False
         return len(tokens) > 1 or (
-            len(tokens[0]) > 4 and tokens[0] not in people.forenames and tokens[0] not in people.ambiguous_forenames
+            len(tokens[0]) > 4 and not self._known_name(tokens[0])
         )  # a short one may be a nickname too ("Aga")
 
     def _everyday(self, words: list[str]) -> bool:
@@ -1035,13 +1035,10 @@ class PeopleJudge:
         people = self.people
         tokens = [w.strip(".,;:()'\"’").lower().removesuffix("'s") for w in words]
         for word, token in zip(words, tokens, strict=True):
-            named = token in people.forenames or token in people.ambiguous_forenames
+            named = self._known_name(token)
             if token in people.clinical and not (named and word[:1].isupper() and not word.isupper()):
                 return True
-        return all(
-            t in people.english and t not in people.forenames and t not in people.ambiguous_forenames
-            for t in tokens
-        )
+        return all(t in people.english and not self._known_name(t) for t in tokens)
 
     def _judge_one(
         self,

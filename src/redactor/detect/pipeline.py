@@ -558,7 +558,7 @@ WRAP_BREAK = re.compile(r"(?<=[^\W\d_,])\n(?=[^\W\d_])")
 
 def _unwrapped(view: str) -> str:
     """What the model reads: the view with line breaks inside sentences made spaces (same
-    length, so offsets hold), so "a known donor, Femi\nOkonkwo, an old friend" is read
+    length, so offsets hold), so "a known donor, Femi\\nOkonkwo, an old friend" is read
     as one sentence; the rules still see every line."""
     return WRAP_BREAK.sub(" ", view)
 

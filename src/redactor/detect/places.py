@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .identifiers import IdentifierHit
+from .lexicon import FirstMatch
 
 PATTERN = "place-after-cue"
 ENTITIES = {
@@ -57,11 +58,7 @@ class PlaceFinder:
         time = _phrases(config["time_words"])
         # "works at" also matches "works nights at", "works 3 days at"
         self.kind_of = {cue.lower(): kind for kind, words in cues.items() for cue in words}
-        # One alternation without groups finds the cues, behind one shared word boundary
-        # (a group per cue slowed every position of every record tenfold); each hit is
-        # then given to the first cue that matches there, as the alternation would.
-        self.each_cue = [(re.compile(rf"\b{_cue(cue, time)}\b", re.I), cue) for cue in self.kind_of]
-        self.cue = re.compile(rf"\b(?:{'|'.join(rf'{_cue(cue, time)}' for cue in self.kind_of)})\b", re.I)
+        self.cues = FirstMatch([(rf"\b{_cue(cue, time)}\b", cue) for cue in self.kind_of])
         self.numbered_only = {w.lower() for w in config.get("numbered_only", [])}
         self.institution_words = frozenset(w.lower() for w in config.get("institution_words", []))
         self.institution_ahead = re.compile(rf"\b(?:{_phrases(self.institution_words)})\b", re.I)
@@ -74,8 +71,7 @@ class PlaceFinder:
 
     def find(self, text: str, offset: int = 0) -> list[IdentifierHit]:
         hits = []
-        for cue in self.cue.finditer(text):
-            word = next(word for pattern, word in self.each_cue if pattern.match(text, cue.start()))
+        for cue, word in self.cues.finditer(text):
             start = SPACES.match(text, cue.end()).end()  # type: ignore[union-attr]
             home = POSSESSIVE_HOME.match(text, start)
             if home:
