@@ -662,3 +662,43 @@ def test_named_instruments_and_landmarks_are_no_people(analyse):
     )
     for word in ("Ha Long Bay", "Mekong Delta", "Abbey Pain Scale", "Wells"):
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+
+
+def test_a_courtesy_title_makes_a_clinical_word_a_surname(analyse):
+    """"Baker" is a clinical word (Baker's cyst), but after "Mr" in any case it is a
+    neighbour's surname; "MR" before a common word or a word in lower case is still
+    modified release or a scan ("nifedipine MR plan", "MR enterography")."""
+    doc = analyse(
+        HEADER + "she left the gas on and mr baker next door smelt it\n"
+        "MR BAKER says he will keep an eye on her.\n"
+        "NIFEDIPINE MR PLAN TO CONTINUE. Booked for MR enterography.\n"
+    )
+    assert third_party(doc, "mr baker")
+    assert third_party(doc, "MR BAKER")
+    for word in ("MR PLAN", "MR enterography"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word
+
+
+def test_a_surname_that_ends_a_street_is_a_surname_when_printed_as_one(analyse):
+    """"Summer STREET" after a first name, as a record prints a surname, is a child;
+    "12 George STREET", with a house number, is an address."""
+    doc = analyse(
+        HEADER + "Siblings: Luwam TESFAY DOB 03/03/2012; Summer STREET DOB 20/11/2024\n"
+        "NEIGHBOUR JACK STREET OF 29 CROMPTON WAY DOES HER SHOPPING.\n"
+        "Address: 12 George STREET, Bolton\n"
+    )
+    assert third_party(doc, "Summer STREET")
+    assert third_party(doc, "JACK STREET")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "George STREET")
+
+
+def test_a_relatives_surname_takes_the_unknown_first_name_beside_it(analyse):
+    """A sibling is Luwam TESFAY; "DAWIT TESFAY" later is the father's whole name, though
+    no list knows "Dawit", and so is "Dawit" alone after it."""
+    doc = analyse(
+        HEADER + "Siblings: Luwam TESFAY DOB 03/03/2012\n"
+        "NOT INVITED: DAWIT TESFAY - Father (see below)\n"
+        "The address must not be shared with Dawit or his relatives.\n"
+    )
+    assert third_party(doc, "DAWIT TESFAY")
+    assert named_at(doc, doc.text.index("Dawit or"))

@@ -209,6 +209,7 @@ NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
 )
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
+HOUSE_NUMBER_BEFORE = re.compile(r"\d+[A-Za-z]?,?[ \t]+$")
 COURTESY_WORDS = frozenset({"mr", "mrs", "ms", "miss", "mx", "master"})  # "Ms Sophie LANE" is no street
 MALE_TITLES = frozenset({"mr", "master"})
 
@@ -893,6 +894,9 @@ class PeopleJudge:
         # a relative's or a titled person's surname may be a word ("mum's boyfriend Robin
         # WARD", "Mr Ward stood by the door")
         relative = "relation" in candidate.evidence and len(tokens) > 1 and tokens[0] in self.vocabulary.forenames
+        # "Summer STREET DOB ...", "Jermaine STREET, 24": a first name, then a surname in
+        # capitals as a record prints it, with no house number before them (see below)
+        printed = "surname" in candidate.evidence and not HOUSE_NUMBER_BEFORE.search(text, max(0, candidate.start - 8), candidate.start)
         surname = (titled or relative) and tokens[-1] in self.people.surnames and written.split()[-1][:1].isupper()
         if all(t in not_names for t in tokens) and not surname and not ("relation" in candidate.evidence and written.istitle()):
             return True  # "ED", "Obs"; but "Son, Ed, was updated"
@@ -925,8 +929,16 @@ class PeopleJudge:
             return True  # "On Yasmin for 6 years", "stop Yasmin today": a medicine
         if not titled and not candidate.evidence & {"relation", "contact"} and self._among_medicines(text, candidate):
             return True  # "Yasmin/Lucette", "POP (Hana OTC, Cerazette)", "FABER (PATRICK)"
-        if (tokens[-1] in self.people.place_words and not titled and not surname) or (
-            tokens[-1] in not_names and "relation" not in candidate.evidence and not surname
+        # "Summer STREET": a place word printed as a first name's surname
+        street_surname = (
+            printed
+            and tokens[-1] in self.people.place_words
+            and tokens[-1] in self.people.surnames
+            and written.split()[-1].isupper()
+        )
+        if not street_surname and (
+            (tokens[-1] in self.people.place_words and not titled and not surname)
+            or (tokens[-1] in not_names and "relation" not in candidate.evidence and not surname)
         ):
             return True  # "John Radcliffe Hospital", "Alder Close", "Children's Emergency Department"
         if candidate.evidence <= {"ner"} and written.islower() and all(
@@ -1278,11 +1290,15 @@ class PeopleJudge:
         registry: dict[str, Judgement],
         pairs: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
         patient_tokens: set[str] = frozenset(),  # type: ignore[assignment]
+        extend: bool = True,
     ) -> list[Finding]:
-        """Every other mention of a judged name token gets the same judgement."""
+        """Every other mention of a judged name token gets the same judgement. With
+        `extend`, a third party's mention takes in a name beside it that no list knows
+        ("DAWIT TESFAY" where a sibling is Luwam TESFAY), and that name's own mentions."""
         if not registry:
             return []
         is_covered = _coverage(findings)
+        found: dict[str, Judgement] = {}
         # "kerrys drinking", "stans number": a possessive typed without its apostrophe
         pattern = re.compile(rf"(?<![\w'’-])({alternation(registry)})(s?)(?![\w-])", re.IGNORECASE)
         extra = []
@@ -1352,22 +1368,48 @@ class PeopleJudge:
                 )
             ):
                 continue  # "will", "mark" as words, "grace period"; but "HOPE SAYS ..." after "DAUGHTER HOPE"
-            extra.append(
-                _finding(
-                    text,
-                    match.start(),
-                    match.end(),
-                    Judgement(
-                        first.category,
-                        min(first.score, 0.9),
-                        first.rule + "+mention",
-                        "another mention of a name judged elsewhere in this record: " + first.reason,
-                    ),
-                )
+            judgement = Judgement(
+                first.category,
+                min(first.score, 0.9),
+                first.rule + "+mention",
+                "another mention of a name judged elsewhere in this record: " + first.reason,
             )
+            start, end = match.start(), match.end()
+            if extend and first.category is Category.THIRD_PARTY_NAME and word[0].isupper() and first.rule not in WEAK_RULES:
+                for neighbour in (NEIGHBOUR_BEFORE.search(text, max(0, start - 30), start), NEIGHBOUR_AFTER.match(text, end)):
+                    if neighbour and not is_covered(neighbour.start(1)) and self._unknown_name(neighbour.group(1), registry, patient_tokens):
+                        start, end = min(start, neighbour.start(1)), max(end, neighbour.end(1))
+                        found[neighbour.group(1).lower()] = first
+            extra.append(_finding(text, start, end, judgement))
+        if found:  # the mentions of the names found beside a mention
+            extra += self._other_mentions(text, findings + extra, found, pairs, patient_tokens, extend=False)
         return extra
 
+    def _unknown_name(self, word: str, registry: dict[str, Judgement], patient_tokens: set[str]) -> bool:
+        """A capitalised word beside a third party's name that is no word, role or
+        other name the record knows: part of that person's name."""
+        lower = word.lower()
+        people = self.people
+        return not (
+            len(lower) < 3
+            or lower in registry
+            or lower in patient_tokens
+            or lower in people.english
+            or lower in people.clinical
+            or lower in people.function_words
+            or lower in people.not_names
+            or lower in people.places
+            or self.vocabulary.is_relation(lower)
+            or self._is_role_word(word)
+        )
 
+
+# Names only the model or the first-name list found: too weak to lend their judgement
+# to a word beside them.
+WEAK_RULES = frozenset({"people/first-name-list", "people/ner-person", "people/person-name"})
+# A capitalised word right beside a mention, on the same line: "DAWIT TESFAY".
+NEIGHBOUR_BEFORE = re.compile(rf"(?<![\w'’-])([{UP}][{UP}{LOW}'’\-]+)[ ]$")
+NEIGHBOUR_AFTER = re.compile(rf"[ ]([{UP}][{UP}{LOW}'’\-]+)(?![\w'’-])")
 INSTRUMENT_WORDS = frozenset({"scale", "score", "criteria", "questionnaire", "index", "tool"})
 EPONYM_AFTER = re.compile(
     r"(?:[ \t]+(?:guidelines?|guidance|competen\w*|criteria|knife|frame|procedure|manoeuvre|wing|summary|card|envelope"

@@ -35,6 +35,7 @@ LIST_JOIN = re.compile(r"^[ \t]*(?:,|&|\+|/)?[ \t]*$")
 # a full stop after an initial or a title ends nothing ("ROBERT V. DEGIORGIO", "DR. SMITH").
 STOP = re.compile(r"\n|[.;!]")
 ABBREVIATED = re.compile(r"(?:\b[^\W\d_]|\b(?i:dr|drs|mr|mrs|ms|mx|st|prof))$")
+PERSONAL_TITLES = frozenset({"mr", "mrs", "miss", "mx"})
 TITLES = {"dr": "Dr", "drs": "Drs", "mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "prof": "Prof"}
 SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
 # After "son will" / "WIFE MAY", a finite verb, a pause or the end says the word was a
@@ -43,7 +44,8 @@ SHOUTED, LOWERED, MIXED = "shouted", "lowered", "mixed"
 FINITE_AFTER = re.compile(
     r"[ \t]*(?:[,.;:()\-\"“”]|$|(?i:is|was|has|had|says|said|rang|rings|phoned|phones|called|calls|visited|visits|came|"
     r"comes|wants|wanted|feels|felt|thinks|thought|reports|reported|told|asked|asks|and|who|lives|lived|"
-    r"works|worked|died|drinks|drank|aware|present|here|in|at|will|would|may|might|can|could|should|must)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b)",
+    r"works|worked|died|drinks|drank|aware|present|here|in|at|will|would|may|might|can|could|should|must)\b|(?i:(?![a-z]*eed\b)[a-z]{2,}ed)\b"
+    r"|(?i:of)[ \t]+\d)",  # "NEIGHBOUR JACK STREET OF 29 CROMPTON WAY": an address follows
     re.M,
 )
 ADVERBS = frozenset(
@@ -162,12 +164,17 @@ class Vocabulary:
             and FINITE_AFTER.match(text, end) is not None
         )
 
-    def titled_name(self, lower: str) -> bool:
+    def titled_name(self, lower: str, title: str = "") -> bool:
         """A word right after "Dr", "Mrs": a surname even when it is also a word ("Smith"),
-        or an initial before it ("DN SISTER P. COLLINS")."""
+        or an initial before it ("DN SISTER P. COLLINS"). After a courtesy title, a
+        surname that is also a rarer clinical word is a surname too ("MR BAKER", "mrs
+        wells"), but not a common one ("MR PLAN": modified release), nor after "MS",
+        which is also multiple sclerosis."""
         if len(lower) == 1:
             return True
-        if lower in self.surnames and lower not in self.function_words and lower not in self.clinical:
+        if lower in self.surnames and lower not in self.function_words and (
+            lower not in self.clinical or (title in PERSONAL_TITLES and lower not in self.common_english)
+        ):
             return True
         return self.anchored_name(lower)
 
@@ -298,6 +305,7 @@ class Truecaser:
         last_end = start
         previous = ""
         pending: tuple[int, str, str, str] | None = None  # a title waiting for its name
+        title = ""  # the title or marker that opened the "title" state, lower-cased
         for offset, word in _words(text, start, end, vocabulary):
             lower = word.lower()
             gap = text[last_end:offset]
@@ -322,7 +330,8 @@ class Truecaser:
             if state == "nickname":
                 is_name = True
             elif state == "title":
-                is_name = vocabulary.titled_name(lower)
+                # after "MR" in prose, only a name in capitals ("MR BAKER", not "MR enterography")
+                is_name = vocabulary.titled_name(lower, title) and (mode != MIXED or word.isupper() or not pending or not pending[1].isupper())
             elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
                 # in prose, only a known name ("her husband milovan" needs the gazetteer;
                 # "mum incl. rash" stays); in a lower-case or shouted note, any non-word
@@ -361,10 +370,10 @@ class Truecaser:
                 or previous_lower in vocabulary.role_words
                 or previous_lower in NURSING_BEFORE_SISTER
             ):
-                state, listed = "title", False  # "DN SISTER BRIGGS", "WARD SISTER JONES": a nurse
+                state, listed, title = "title", False, lower  # "DN SISTER BRIGGS", "WARD SISTER JONES": a nurse
                 cased = "Sister"
             elif lower in MAIDEN_MARKERS:
-                state, listed = "title", False  # "(NEE DOYLE)", "(PREV BRANNIGAN)": a surname follows
+                state, listed, title = "title", False, lower  # "(NEE DOYLE)", "(PREV BRANNIGAN)": a surname follows
                 cased = self._plain(word, lower, mode)
             elif vocabulary.is_relation(lower):
                 state, listed = "anchor", False
@@ -374,13 +383,14 @@ class Truecaser:
                 cased = word.upper()  # "florencia cooke np": a role after a name
             elif lower in vocabulary.role_acronyms and word.islower() and len(word) <= 4:
                 # "np janice aware": a role written small, capitals only if a name follows
-                state, listed = "title", False
+                state, listed, title = "title", False, lower
                 pending = (offset, word, word.upper(), word)
                 continue
-            elif lower in TITLES and (mode != MIXED or word.islower()):
+            elif lower in TITLES and (mode != MIXED or word.islower() or (word.isupper() and lower in PERSONAL_TITLES)):
                 # "MR SMITH" -> "Mr Smith", but "SEVERE MR", "QTc 421 ms" stay: the title
                 # is recased only if a name follows (see below); in prose, only "dr chen"
-                state, listed = "title", False
+                # and "MR BAKER says"
+                state, listed, title = "title", False, lower
                 pending = (offset, word, TITLES[lower], self._plain(word, lower, mode))
                 continue
             else:
