@@ -702,3 +702,39 @@ def test_a_relatives_surname_takes_the_unknown_first_name_beside_it(analyse):
     )
     assert third_party(doc, "DAWIT TESFAY")
     assert named_at(doc, doc.text.index("Dawit or"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O/E: alert, chatty, budgie (Joey) singing throughout. Walks the dog (Bruno) daily.",
+        "we got a puppy in march, a cockapoo called bella, and my wife thinks it is the dog",
+        "Address: 5 Craig-y-Don Parade, Llandudno, Conwy",
+        "Completed 8 sessions of CBT Jan-Mar 2025.",
+        "PAIN AFTER LIFTING SLATES AT WORK (ROOFER, ST AGNES).",
+        "Given today: Hep A (Havrix Monodose) L deltoid, typhoid Vi (Typhim Vi) R deltoid.",
+        "Consent: verbal from dad, PIL given. Vitamin D drops (Abidec) advised while breastfed.",
+        "Asks about insulin timing on Shabbat and fast days: Yom Kippur plan with less Lantus.",
+        "Asks when he can go back to work - packs boxes at Don Valley Foods, Attercliffe.",
+    ],
+)
+def test_pets_places_brands_and_festivals_are_no_people(analyse, text):
+    doc = analyse(HEADER + text + "\n")
+    names = [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_NAME]
+    assert names == [], names
+
+
+def test_a_patients_everyday_name_and_roles_written_after_a_name(analyse):
+    """"Known to everyone as Mimi." says what the patient is called; a role in brackets
+    may open with an eponym ("Parkinson's Disease Nurse Specialist"), but "(Frank's
+    sister)" is a relative, and "WIFE-MAY" is a wife."""
+    doc = analyse(
+        HEADER + "Known to everyone as Mimi. Mimi manages her own tablets.\n"
+        "Home visit - Angela BRIERLEY (Parkinson's Disease Nurse Specialist). Dispensary Technician Gareth MORRIS.\n"
+        "MRS IVY HOLLOWAY (FRANK'S SISTER) CAME WITH HER. NOK: WIFE-MAY PRITCHARD, SAME ADDRESS.\n"
+    )
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mimi manages")
+    for name in ("Angela BRIERLEY", "Gareth MORRIS"):
+        assert flagged_as(doc, name) <= {Category.PROFESSIONAL}, name
+    assert third_party(doc, "IVY HOLLOWAY")
+    assert third_party(doc, "MAY PRITCHARD")

@@ -122,8 +122,8 @@ CARE_SETTING = re.compile(
     re.M,
 )
 NICKNAME_AFTER = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
-OWN_ALIAS = re.compile(  # "Goes by Barney.", a header's "KNOWN AS: BILLY"
-    r"(?:^|[.!?][ \t]+|[ \t]{2,})[ \t]*(?i:goes[ \t]+by|known[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|"
+OWN_ALIAS = re.compile(  # "Goes by Barney.", "Known to everyone as Mimi.", a header's "KNOWN AS: BILLY"
+    r"(?:^|[.!?][ \t]+|[ \t]{2,})[ \t]*(?i:goes[ \t]+by|known(?:[ \t]+to[ \t]+(?:everyone|all|friends|family))?[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|"
     r"likes[ \t]+to[ \t]+be[ \t]+called)[ \t]*:?[ \t]+[\"“'‘]?([A-Z][a-z]+|[A-Z]{2,})\b",
     re.M,
 )
@@ -191,7 +191,10 @@ NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:(?:[ ]|[ \t]*\n[ \t]*){SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
+HYPHENED_BEFORE = re.compile(r"([^\W\d_]+)-$")
+TERM_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
+MONTH_ABBREVIATIONS = frozenset(m.lower() for m in calendar.month_abbr if m) | {"sept"}
 MONTH_BEFORE = re.compile(
     r"\b(?i:since|in|on|from|until|till|by|of|for|during|last|next|this|early|mid|late|before|after|end|start)[ \t]+$"
 )
@@ -325,8 +328,9 @@ class PeopleJudge:
             rf"(?:[A-Za-z.'’\-]+[ \t]+){{1,3}}(?i:and|&)[ \t]+$"
         )
         self.role_after = re.compile(
-            # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", or a role word right after
-            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&\-]+[ \t]+){{0,5}}|[ \t]+)"
+            # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", "(Parkinson's Disease
+            # Nurse Specialist)" (not "(Frank's sister)"), or a role word right after
+            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&\-]+(?:['’]s(?=[ \t]+(?i:disease|syndrome|nurse|specialist)))?[ \t]+){{0,5}}|[ \t]+)"
             # ... but not the role of the next person named ("Marlon REID - PC Brennan"); a
             # role word may be followed by its specialty ("Consultant Old Age Psychiatrist")
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b(?![ \t][A-Z][a-z]))"
@@ -378,7 +382,7 @@ class PeopleJudge:
         animal = rf"(?i:{alternation(people.animals)})s?" if people.animals else r"(?!)"
         # "Joey (budgie)", "Tilly (the home's cat)", "Meg, the dog"; "his dog Bramble", "the cat, Tilly"
         self.pet_after = re.compile(rf"[ \t]*(?:\([^()\n]{{0,20}}\b{animal}[ \t]*\)|,?[ \t]+(?i:the|his|her|their|our|my)[ \t]+{animal}\b)")
-        self.pet_before = re.compile(rf"\b{animal}[ \t]*,?[ \t]+(?:(?i:called|named)[ \t]+)?$")
+        self.pet_before = re.compile(rf"\b{animal}[ \t]*(?:,?[ \t]+(?:(?i:called|named)[ \t]+)?|\([ \t]*)$")  # "budgie (Joey)"
 
     # --- candidates -------------------------------------------------------
 
@@ -919,6 +923,20 @@ class PeopleJudge:
             following = LIST_ITEM_AFTER.match(text, candidate.end)
             if any(m and m.group(1).lower() in self.people.clinical for m in (previous, following)):
                 return True  # "Plan: ANA, ENA, RF, ESR": one of a list of tests
+            term = TERM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
+            if len(tokens[0]) <= 3 and term and term.group(1).lower() in self.people.clinical:
+                return True  # "typhoid Vi", "Typhim Vi": a short word after a clinical term is part of it
+        if candidate.evidence <= {"ner", "forename", "name-shape"} and (
+            (
+                (joined := HYPHENED_BEFORE.search(text, max(0, candidate.start - 30), candidate.start))
+                and not self.vocabulary.is_relation(joined.group(1).lower())  # "WIFE-MAY PRITCHARD"
+            )
+            or (
+                len(parts := re.split(r"[-/–]", written.lower())) > 1
+                and all(part in MONTHS or part in MONTH_ABBREVIATIONS for part in parts)
+            )
+        ):
+            return True  # "Craig-y-Don Parade": the end of a hyphened word; "Jan-Mar": months
         if tokens[0] in DETERMINERS and not candidate.evidence & {"relation", "contact"} and not titled:
             return True  # "An Initial Child Protection Conference"
         if (
@@ -972,7 +990,7 @@ class PeopleJudge:
             ) in self.people.place_words:
                 return True
         before = text[max(0, candidate.start - 12) : candidate.start]
-        if re.search(r"\b(?:St|Saint|Royal)\.?[ \t]+$", before) or (len(tokens) > 1 and tokens[0] == "royal"):
+        if re.search(r"\b(?i:st|saint|royal)\.?[ \t]+$", before) or (len(tokens) > 1 and tokens[0] == "royal"):
             return True  # "St Anne's", "Royal Alexandra Children's Hospital"
         if any(ch.isdigit() for ch in text[candidate.start : candidate.end]):
             return True

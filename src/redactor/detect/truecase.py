@@ -48,6 +48,8 @@ FINITE_AFTER = re.compile(
     r"|(?i:of)[ \t]+\d)",  # "NEIGHBOUR JACK STREET OF 29 CROMPTON WAY": an address follows
     re.M,
 )
+MODALS = frozenset({"will", "may", "might", "can", "must", "shall"})
+NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 ADVERBS = frozenset(
     {"first", "then", "also", "just", "never", "always", "still", "later", "now", "already", "again", "once",
      "since", "often", "ever", "even", "too", "today", "yesterday", "tonight", "earlier", "apparently"}
@@ -157,11 +159,23 @@ class Vocabulary:
 
     def modal_name(self, lower: str, text: str, end: int) -> bool:
         """A first name that is also a grammatical word ("will", "may"), right after a
-        relation word: a name when what follows could not follow the modal verb."""
+        relation word: a name when what follows could not follow the modal verb (a
+        pause, a finite verb, a surname)."""
+        if lower not in self.function_words or lower not in self.forenames:
+            return False
+        if FINITE_AFTER.match(text, end) is not None:
+            return True
+        following = NEXT_WORD.match(text, end)  # "WIFE-MAY PRITCHARD": a surname, no verb
+        return lower in MODALS and following is not None and self.surname_only(following.group(1).lower())
+
+    def surname_only(self, lower: str) -> bool:
+        """A surname that is no first name and no English, clinical or grammatical word
+        ("pritchard"; not "wayne" after "Mother said")."""
         return (
-            lower in self.function_words
-            and lower in self.forenames
-            and FINITE_AFTER.match(text, end) is not None
+            lower in self.surnames
+            and lower not in self.forenames
+            and not self.safe(lower)
+            and lower not in self.function_words
         )
 
     def titled_name(self, lower: str, title: str = "") -> bool:
