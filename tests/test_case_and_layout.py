@@ -738,3 +738,56 @@ def test_a_patients_everyday_name_and_roles_written_after_a_name(analyse):
         assert flagged_as(doc, name) <= {Category.PROFESSIONAL}, name
     assert third_party(doc, "IVY HOLLOWAY")
     assert third_party(doc, "MAY PRITCHARD")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # relation words as messages misspell them
+        ("you can ring my freind faith on 07700 900231 she knows everything", ["faith"]),
+        ("also my daugter sagal she is 7, she has a rash", ["sagal"]),
+        # a list of names in capitals after a relation word, in a line of ordinary case
+        ("Great-grandchildren ALFIE, MAISIE AND JUNE visit Sundays - pt looking forward to it.", ["MAISIE", "JUNE"]),
+        # an everyday word after a relation word that the model reads as a name
+        ("Granddaughter Sky (14, Sandeep's daughter) present and helping with his dosette box.", ["Sky"]),
+    ],
+)
+def test_misspelt_relations_lists_in_capitals_and_word_names(analyse, text, names):
+    doc = analyse(HEADER + text + "\n")
+    for name in names:
+        assert third_party(doc, name), name
+
+
+def test_a_capitalised_mention_after_a_noun_is_the_name(analyse):
+    """"the way Ruby looked": a capital in the middle of a sentence is the partner Ruby,
+    though "the phone bill" in a record with a brother Bill is a bill."""
+    doc = analyse(
+        HEADER + "His partner, Ruby LANCASTER, came with him. Brother Bill drove.\n"
+        "From the way Ruby looked at the floor I suspect it is more. He paid the phone bill.\n"
+    )
+    assert named_at(doc, doc.text.index("Ruby looked"))
+    assert not named_at(doc, doc.text.index("bill."))
+
+
+def test_a_surname_written_first_in_capitals_and_a_relatives_nickname(analyse):
+    """"NGUYEN Thi Lan" is Lan Nguyen; so "Hoa NGUYEN ("Rose")" is the daughter, not the
+    patient, and every later "Rose" is hers."""
+    doc = analyse(
+        "Patient: NGUYEN Thi Lan   DOB: 05/04/1948   NHS No: 999 443 7089\n"
+        'Proxy user: daughter - Hoa NGUYEN ("Rose")   Mobile 07700 900951\n\n'
+        "Hi its Rose, Mum is getting worse with her memory.\n"
+        "Dear Rose, thank you for bringing Lan in today.\n"
+    )
+    assert named_at(doc, doc.text.index("Rose, Mum"))
+    assert named_at(doc, doc.text.index("Rose, thank"))
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Lan in")
+
+
+def test_the_submitters_contact_details_are_theirs(analyse):
+    doc = analyse(
+        "Patient name: Elzbieta NOWAK      Date of birth: 17/06/1945      NHS number: 999 684 1081\n"
+        "Submitted by: Marek Nowak - son\n"
+        "Contact number: 07700 900816     Email: mark.nowak84@example.com\n\n"
+        "Message: mum has got worse since xmas.\n"
+    )
+    assert flagged_as(doc, "mark.nowak84@example.com") == {Category.THIRD_PARTY_IDENTIFIER}

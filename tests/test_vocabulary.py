@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redactor.decide.policy import PolicyError, load_policy
-from redactor.detect.resources import models_dir
+from redactor.detect.resources import misspellings, models_dir
 from redactor.model import Category
 from redactor.vocabulary import CODES, LABELS, ORDER, counted, numbered, parse_category
 
@@ -40,3 +40,10 @@ def test_a_policy_file_may_use_codes_and_labels(tmp_path):
     policy.write_text(text.replace("  SAF:", "  safeguard:"))
     with pytest.raises(PolicyError, match="not a known category"):
         load_policy(policy)
+
+
+def test_relation_words_as_they_are_misspelt():
+    """One letter dropped or two swapped, never a spelling that is a word already."""
+    variants = misspellings({"daughter", "friend", "brother", "niece", "mum"}, {"bother", "fiend"})
+    assert {"daugter", "duaghter", "freind", "frend", "neice", "brther"} <= variants
+    assert not {"bother", "fiend", "mmu", "daughter"} & variants  # words, a short word, the word itself

@@ -54,9 +54,11 @@ AGE_AFTER = re.compile(
 # what joins a relation word to its name: punctuation, "called", a space, or the end of a
 # line in a letter that wraps ("with his wife\nFunmilayo Adeyemi")
 JOIN = r"(?:[ \t]*(?:\(\?\)|[-–—:,(>=/]){1,4}[ \t]*|[ \t]+(?i:called|named)[ \t]+|[ \t]+|[ \t]*\n[ \t]*)"
-# A list of names hanging off one relation word: "Sons Smokey, Morris and Roger".
+# A list of names hanging off one relation word: "Sons Smokey, Morris and Roger",
+# "GRANDCHILDREN ALFIE, MAISIE AND JUNE".
 COORDINATED = re.compile(
-    rf"(?:[ \t]*[,&+/][ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)(?:[ \t]+|[ \t]*\n[ \t]*))(?P<name>{NAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+    rf"(?:[ \t]*[,&+/][ \t]*(?:(?i:and)[ \t]+)?|[ \t]+(?:(?i:and)|&)(?:[ \t]+|[ \t]*\n[ \t]*))"
+    rf"(?P<name>(?:{NAME_WORD}|[{UP}]{{2,}}(?:['’\-][{UP}]+)?)(?:[ ](?!(?i:and|or)\b){SURNAME_WORD})?)"
 )
 # A name continued on the next line ("his partner, Beatrix" / "Quennell, attended").
 WRAPPED_SURNAME = re.compile(rf"[ \t]*\n[ \t]*(?P<name>{SURNAME_WORD})\b")
@@ -405,6 +407,8 @@ class PeopleJudge:
                 if value and not getattr(candidate, key):
                     setattr(candidate, key, value)
 
+        ner_spans = list(ner_spans)
+        ner_starts = {start for start, _ in ner_spans}
         for start, end in ner_spans:
             # NER runs names together across list punctuation ("Marlon REID - PC Brennan").
             piece_start = start
@@ -424,6 +428,8 @@ class PeopleJudge:
                 )
                 or self.vocabulary.modal_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
                 or self.vocabulary.reported_name(name.split()[0].lower(), text, match.start("name") + len(name.split()[0]))
+                # "Granddaughter Sky (14, ...)": a capital after a relation word that the model reads as a name
+                or (name[:1].isupper() and not name.split()[0].isupper() and match.start("name") in ner_starts)
                 or (  # "Sibling: River WOOD": a surname as EMIS writes it
                     NAME_SHAPE.fullmatch(name)
                     and (name.split()[-1].lower() in self.people.surnames or name.split()[-1].lower() not in self.people.english)
@@ -1342,6 +1348,7 @@ class PeopleJudge:
                 continue  # "Daughter Sydney lives in Sydney", "ADMITTED SHELTON HOSPITAL"
             if (
                 word.lower() in english
+                and not word.istitle()  # "from the way Ruby looked": a capital mid-sentence is a name
                 and (compound := COMPOUND_BEFORE.search(text, max(0, match.start() - 30), match.start()))
                 and not ADVERB_VERB_AFTER.match(text, match.end())  # "the landline bill always picks it up"
                 and not self.vocabulary.is_relation(compound.group(1).lower())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -206,6 +206,21 @@ def _expand(pattern: str, placeholders: dict[str, str]) -> str:
     return pattern
 
 
+def misspellings(words: Iterable[str], taken: Collection[str]) -> frozenset[str]:
+    """Relation words as messages and hurried notes misspell them: one letter dropped or
+    two swapped ("daugter", "freind", "neice", "nieghbour"), in words of five letters or
+    more (swaps only in five-letter words), never a spelling that is a word or a name
+    already ("bother", "fiend")."""
+    variants: set[str] = set()
+    for word in words:
+        if len(word) < 5 or not word.isalpha():
+            continue
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        drops = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) > 5 else set()
+        variants |= swaps | drops
+    return frozenset(v for v in variants if v not in taken and v not in words)
+
+
 def load_people(folder: Path) -> People:
     relations = frozenset(w.lower() for w in read_word_list(folder / "relations.txt"))
     words, acronyms = set(), set()
@@ -226,8 +241,10 @@ def load_people(folder: Path) -> People:
     # surname beside it. Rarer words ("John", "Harry") are names when capitalised.
     common_english = frozenset(read_word_list(folder / "english_common.txt"))
     ambiguous |= {name for name in forenames if name in common_english or name in clinical}
+    surnames = frozenset(read_word_list(folder / "surname_gazetteer.txt"))
+    taken = english | clinical | forenames | surnames
     return People(
-        relations=relations,
+        relations=relations | misspellings(relations, taken),
         professional_words=frozenset(words),
         professional_acronyms=frozenset(acronyms),
         forenames=NameSet(forenames - ambiguous),
@@ -236,7 +253,7 @@ def load_people(folder: Path) -> People:
         info_verbs=tuple(read_word_list(folder / "info_verbs.txt")),
         place_words=frozenset(w.lower() for w in read_word_list(folder / "place_words.txt")),
         agencies=frozenset(w.lower() for w in read_word_list(folder / "agencies.txt")),
-        surnames=frozenset(read_word_list(folder / "surname_gazetteer.txt")),
+        surnames=surnames,
         common_forenames=NameSet(common - ambiguous),
         proper_nouns=frozenset(read_word_list(folder / "proper_nouns.txt")),
         english=english,

@@ -129,7 +129,8 @@ def _iso(day: str, month: str, year: str) -> str | None:
 
 
 def split_name(value: str) -> tuple[tuple[str, ...], str | None]:
-    """("Mr Daniel HARGREAVES") -> (("Daniel",), "Hargreaves"); handles "SURNAME, Forename";
+    """("Mr Daniel HARGREAVES") -> (("Daniel",), "Hargreaves"); handles "SURNAME, Forename"
+    and a surname in capitals written first ("NGUYEN Thi Lan");
     a first name the patient goes by, in brackets, is one of theirs ("Eugene (Gene) FOX")."""
     known_as = tuple(
         _tidy(w) for w in re.findall(r"\(([^\W\d_][^\W\d_'’\-]+)\)", value) if w.lower() not in TITLES
@@ -144,6 +145,8 @@ def split_name(value: str) -> tuple[tuple[str, ...], str | None]:
         return known_as, None
     if len(words) == 1:
         return known_as, _tidy(words[0])
+    if words[0].isupper() and len(words[0]) > 1 and not any(w.isupper() for w in words[1:]):
+        return (*(_tidy(w) for w in words[1:]), *known_as), _tidy(words[0])  # "NGUYEN Thi Lan"
     return (*(_tidy(w) for w in words[:-1]), *known_as), _tidy(words[-1])
 
 
@@ -207,7 +210,10 @@ def _looks_like_a_name(value: str) -> bool:
 OTHER_PERSONS_HEADING = re.compile(
     r"^[ \t]*(?:(?i:next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contacts?|contact[ \t]+details[ \t]+of|relatives?|"
     r"family[ \t]+contacts?|carers?)\b[^:\n]*:?[ \t]*$"
-    r"|(?i:next[ \t]+of[ \t]+kin|nok)[ \t]*:[^\n]*$)",  # "NOK: River HEATH", then her details
+    r"|(?i:next[ \t]+of[ \t]+kin|nok)[ \t]*:[^\n]*$"  # "NOK: River HEATH", then her details
+    # "Submitted by: Marek Nowak - son", then his number and email
+    r"|(?i:submitted|completed|sent|filled[ \t]+in|requested)[ \t]+(?i:by)[ \t]*:[^\n]*\b(?i:son|daughter|wife|husband|partner|"
+    r"mother|father|mum|dad|sister|brother|carer|friend|neighbour|relative|niece|nephew|grand\w+|aunt|uncle|cousin)\b[^\n]*$)",
     re.M,
 )
 BLOCK_REACH = 800  # how far back a block's heading is looked for
