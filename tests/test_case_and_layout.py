@@ -791,3 +791,38 @@ def test_the_submitters_contact_details_are_theirs(analyse):
         "Message: mum has got worse since xmas.\n"
     )
     assert flagged_as(doc, "mark.nowak84@example.com") == {Category.THIRD_PARTY_IDENTIFIER}
+
+
+def test_professionals_in_attendance_lists_interpreter_lines_and_roles(analyse):
+    """A conference's attendance list names agencies' staff: "Housing Options - Mark
+    RIVERS"; an interpreter's line names the interpreter; a role before or after a lone
+    name makes it staff ("Sade, Care Navigator", "Outreach worker Marek NOWAK"). A name
+    with something said of it after the agency stays a third party."""
+    doc = analyse(
+        HEADER + "Present:\nHealth IDVA, Croydon University Hospital - Lucy FENTON\nHousing Options - Mark RIVERS\n"
+        "Probation - PO Dawn MITCHELL\nEducation - Mrs Angela COOK, Croydon Education Safeguarding\n"
+        "Police: Chinedu has convictions for supply.\n"
+        "Interpreter: Tigrinya, Mr Tesfaldet ABRAHA (face to face)\n"
+        "Mother (via interpreter): Selam accepts the home has been chaotic.\n"
+        "13/05/2025 09:12 Sade, Care Navigator ---\n"
+        "4. Outreach worker Marek NOWAK (Street Outreach) will accompany him.\n"
+    )
+    for name in ("Lucy FENTON", "Mark RIVERS", "Dawn MITCHELL", "Angela COOK", "Tesfaldet ABRAHA", "Sade", "Marek NOWAK"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
+    assert third_party(doc, "Chinedu")
+    assert third_party(doc, "Selam")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Text sent to 07700 900428 only: appointment confirmed.",
+        "Rang pt mob 07700 900135. Answered, sober.",
+        "ok thank you dr hill. new number is 07700 900876 sorry.",
+        "Call back no: 07700 900467 (new). Do not use old number.",
+    ],
+)
+def test_the_patients_own_number_by_more_wordings(analyse, line):
+    doc = analyse(HEADER + line + "\n")
+    start = doc.text.index("07700")
+    assert {f.category for f in doc.findings if f.start <= start < f.end} == {Category.PATIENT_IDENTIFIER}

@@ -214,6 +214,10 @@ NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
 )
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
+# "Interpreter: Tigrinya, Mr Tesfaldet ABRAHA", "Interpreter used - Vietnamese, Mr Duc TRAN"
+INTERPRETER_LINE = re.compile(rf"[ \t]*(?i:interpreter|interpreting)\b[^\n()]{{0,40}}[:,\-][ \t]*(?:{COURTESY}[ \t]+)?$")
+# what follows a name in an attendance list: the line's end, its organisation or role
+ATTENDANCE_AFTER = re.compile(r"[ \t]*(?:$|,|\(|[-–][ \t])", re.M)
 HOUSE_NUMBER_BEFORE = re.compile(r"\d+[A-Za-z]?,?[ \t]+$")
 COURTESY_WORDS = frozenset({"mr", "mrs", "ms", "miss", "mx", "master"})  # "Ms Sophie LANE" is no street
 MALE_TITLES = frozenset({"mr", "master"})
@@ -320,6 +324,10 @@ class PeopleJudge:
         self.role_before = re.compile(
             rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(,]?[ \t]*"
             rf"(?:{COURTESY}[ \t]+)?$"
+        )
+        self.agency_line = re.compile(
+            rf"[ \t]*(?:\d+[.)][ \t]*)?(?:[\w'’&,]+[ \t]+){{0,5}}?\b(?i:{alternation(people.agencies)})\b[^\n:\-–]{{0,50}}?"
+            rf"[ \t]*[-–:][ \t]*(?:{COURTESY}[ \t]+|(?:{role_acronyms})[ \t]+)?$"
         )
         self.agency_before = re.compile(
             rf"\b(?i:{alternation(people.agencies)})[ \t]*[:(][ \t]*{COURTESY}[ \t]+$"
@@ -634,6 +642,8 @@ class PeopleJudge:
         def strip(word: str) -> str:
             return word.strip(".,;:()'\"").lower().removesuffix("'s")
 
+        while len(words) > 2 and self._is_role_word(f"{words[0].group()} {words[1].group()}"):
+            del words[:2]  # "Outreach worker Marek NOWAK"
         while words and (
             strip(words[0].group()) in self.people.relations
             or strip(words[0].group()) in skip
@@ -1047,9 +1057,26 @@ class PeopleJudge:
             # The language model alone tags lab terms and drug names as people; a
             # lone word it suggests must be a known first name or lead a sentence
             # about what someone said or did.
-            if tokens[0] not in self.people.forenames and not self.person_verb.match(text, candidate.end):
+            if (
+                tokens[0] not in self.people.forenames
+                and not self.person_verb.match(text, candidate.end)
+                and not self.role_after.match(text[candidate.end : candidate.end + 80])  # "Sade, Care Navigator"
+            ):
                 return True
         return False
+
+    def _attendance_line(self, text: str, candidate: Candidate) -> bool:
+        """An interpreter's line, or a meeting's attendance list: an agency, then the name
+        that ends the line or comes before its organisation ("Housing Options - Mark RIVERS",
+        "Probation - PO Dawn MITCHELL", "Education - Mrs Angela COOK, Croydon Education
+        Safeguarding")."""
+        line_start = text.rfind("\n", 0, candidate.start) + 1
+        if INTERPRETER_LINE.match(text, line_start, candidate.start):
+            return True  # "Interpreter: Tigrinya, Mr Tesfaldet ABRAHA"
+        return bool(
+            self.agency_line.match(text, line_start, candidate.start)
+            and ATTENDANCE_AFTER.match(text, candidate.end)
+        )
 
     def _known_name(self, token: str) -> bool:
         """On a first-name list, an everyday word or not ("kuba", "grace")."""
@@ -1222,6 +1249,7 @@ class PeopleJudge:
             (_alone_on_line(text, candidate.start, candidate.end) and self.role_next_line.match(after))
             or self.role_before.search(before)
             or self.agency_before.search(before)
+            or self._attendance_line(text, candidate)
             or (candidate.title and UNIT_BEFORE.search(before))
             or self.role_after.match(after)
             or self.from_organisation.match(after)

@@ -77,6 +77,9 @@ OWN_CONTACT = re.compile(
     r"\b(?:(?:my|his|her|a|the|pt'?s|patient'?s)\s+(?:new\s+|temporary\s+)?(?:mobile|phone|number|email|address)"
     r"(?:\s+(?:number|address))?(?:\s*\((?:pt|patient)\s+only\))?"
     r"|(?:address|details)\s+(?:updated|changed)(?:\s+to)?"
+    # "new number is 07700 ...", "Call back no: ...", "Safe number: ...", "Text sent to ..."
+    r"|new\s+(?:mobile|number|phone)(?:\s+number)?|call\s*back\s+(?:no|number|tel)\.?|safe\s+(?:number|phone)"
+    r"|(?:text|sms|message)\s+sent\s+to"
     # "SMS to 07700 ...", "ring pt on ...", "ring me on ...", "contact by mobile only ..."
     r"|(?:sms|text|texted|ring|rang|call|called|phone|phoned)\s+(?:to|(?:pt|patient|me)\s+on)"
     r"|by\s+mobile\s+only"
@@ -91,7 +94,7 @@ OWN_CONTACT = re.compile(
 # "pt's new mobile", "New mobile (pt only):", "SMS to", "Address on PAS:", "pt asks that
 # we use her mobile", "texted Millie on" (Millie the patient: checked by the caller).
 PATIENTS_OWN_CONTACT = re.compile(
-    r"(?:\b(?:pt|patient)(?:['’]?s)?\s+(?:new\s+|own\s+|temporary\s+)?(?:mobile|phone|number|tel|address|email)\b[^\n\d]{0,12}"
+    r"(?:\b(?:pt|patient)(?:['’]?s)?\s+(?:new\s+|own\s+|temporary\s+)?(?:mobile|mob|phone|number|tel|address|email)\b[^\n\d]{0,12}"
     r"|\((?:pt|patient)\s+only\)[\s:]*"
     r"|\b(?:sms|text\s+reminders?)\s+to\s*"
     r"|\baddress\s+on\s+(?:pas|file|system|record)[\s:]*"
