@@ -826,3 +826,16 @@ def test_the_patients_own_number_by_more_wordings(analyse, line):
     doc = analyse(HEADER + line + "\n")
     start = doc.text.index("07700")
     assert {f.category for f in doc.findings if f.start <= start < f.end} == {Category.PATIENT_IDENTIFIER}
+
+
+def test_the_patients_name_without_its_accents_and_the_name_they_are_called(analyse):
+    """The header writes "Eglė", her message "egle"; "(everyone calls me chi-chi)" in the
+    patient's own message is her name."""
+    doc = analyse(
+        "Patient: Eglė SAKALAUSKIENĖ   DOB: 09/11/1990   NHS No: 999 604 1395\n\n"
+        "hi, i am egle, i would like the coil. Egle Sakalauskiene\n"
+    )
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "egle")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Egle Sakalauskiene")
+    doc = analyse("Patient: Chiamaka EZE\n\nhi its chiamaka (everyone calls me chi-chi). can i get a sick note\n")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "chi-chi")

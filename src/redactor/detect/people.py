@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -124,6 +125,8 @@ CARE_SETTING = re.compile(
     re.M,
 )
 NICKNAME_AFTER = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*[\"“'‘]([^\W\d_]{2,})[\"”'’][ \t]*[),]")  # ("Flori"), ("Tank", 24)
+# "hi its chiamaka (everyone calls me chi-chi)": the writer of a message, the patient
+CALLS_ME = re.compile(r"\b(?i:everyone|people|friends|family|they)[ \t]+(?i:calls?)[ \t]+me[ \t]+[\"“'‘]?([^\W\d_]{2,}(?:-[^\W\d_]+)?)")
 OWN_ALIAS = re.compile(  # "Goes by Barney.", "Known to everyone as Mimi.", a header's "KNOWN AS: BILLY"
     r"(?:^|[.!?][ \t]+|[ \t]{2,})[ \t]*(?i:goes[ \t]+by|known(?:[ \t]+to[ \t]+(?:everyone|all|friends|family))?[ \t]+as|prefers(?:[ \t]+to[ \t]+be[ \t]+called)?|"
     r"likes[ \t]+to[ \t]+be[ \t]+called)[ \t]*:?[ \t]+[\"“'‘]?([A-Z][a-z]+|[A-Z]{2,})\b",
@@ -305,11 +308,17 @@ def _patient_tokens(text: str, patient: Patient, known_forenames: frozenset[str]
             continue  # "... her birth mother, Margaret Knox,\nknown as "Peggy"": a wrapped line, someone else's
         if match.group(1).lower() in known_forenames:
             goes_by.add(match.group(1).lower())
+    goes_by |= {match.group(1).lower() for match in CALLS_ME.finditer(text)}
     # "Regards, Ronnie (Rhona Gillespie)": a name followed by the patient's whole name
     for match in GOES_BY_FULL.finditer(text):
         if match.group(2).lower() in forenames and match.group(3).lower() in surnames:
             goes_by.add(match.group(1).lower())
-    return forenames | surnames | goes_by
+    tokens = forenames | surnames | goes_by
+    return tokens | {_unaccented(t) for t in tokens}  # "Eglė" in the header, "egle" in her message
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 class PeopleJudge:
