@@ -839,3 +839,16 @@ def test_the_patients_name_without_its_accents_and_the_name_they_are_called(anal
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Egle Sakalauskiene")
     doc = analyse("Patient: Chiamaka EZE\n\nhi its chiamaka (everyone calls me chi-chi). can i get a sick note\n")
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "chi-chi")
+
+
+def test_a_maiden_name_with_an_apostrophe_and_a_modal_name_before_a_verb(analyse):
+    """"WIFE MAY MASON (NEE O'BRIEN)": the wife's maiden name, though "May" is also a
+    word; "MAY KNOWS." later is the wife (a modal verb takes no -s form after it), "MAY
+    NEED PHYSIO" is the verb."""
+    doc = analyse(
+        HEADER + "NOK: WIFE MAY MASON (NEE O'BRIEN), SAME ADDRESS.\n"
+        "WOULD LIKE TO TRACE HER ONE DAY. MAY KNOWS.\nREST AND ANALGESIA. MAY NEED PHYSIO IF NOT SETTLING.\n"
+    )
+    assert third_party(doc, "O'BRIEN")
+    assert named_at(doc, doc.text.index("MAY KNOWS"))
+    assert not named_at(doc, doc.text.index("MAY NEED"))

@@ -24,7 +24,7 @@ import jellyfish
 from ..ingest.demographics import DATE, parse_date
 from ..model import Category, Finding, Patient
 from .resources import People, alternation
-from .truecase import FINITE_AFTER, KIN_ADJECTIVE, Vocabulary, written_small
+from .truecase import FINITE_AFTER, KIN_ADJECTIVE, MODALS, S_VERB_AFTER, Vocabulary, written_small
 
 # Letters of names, accented ones included ("João", "WÓJCIK", "FERNÁNDEZ"). Latin
 # Extended-A, -B and Additional ("Bożena", "ŁUKASZ", "Şahin", "Nguyễn") interleave upper
@@ -166,8 +166,8 @@ CHILD_WITH_AGE = re.compile(
     re.M,
 )
 # A married name and the name before it: "Rose (nee Doyle)", "SUSAN HEPWORTH, NEE BARRACLOUGH".
-MAIDEN_NAME = re.compile(r"[ \t]*[(,][ \t]*(?i:nee|née|formerly|prev|previously)[ \t]+(?P<maiden>[^\W\d_][^\W\d_'’\-]+)")
 _WORD = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))+"  # "O'Neill", "Smith-Jones"
+MAIDEN_NAME = re.compile(rf"[ \t]*[(,][ \t]*(?i:nee|née|formerly|prev|previously)[ \t]+(?P<maiden>{_WORD})")
 WORDS_BEFORE = re.compile(rf"({_WORD})(?:[ \t]+({_WORD}))?$")
 # A name straight after a social-history or visitors label, doing what visitors do.
 VISITOR = re.compile(
@@ -486,7 +486,7 @@ class PeopleJudge:
             if before is None or match.group("maiden").lower() not in self.people.surnames:
                 continue
             words = [(before.start(i), before.group(i)) for i in (1, 2) if before.group(i)]
-            named = [w for w in words if w[1].lower() in self.vocabulary.forenames]
+            named = [w for w in words if w[1].lower() in self.vocabulary.forenames or self._known_name(w[1].lower())]
             if named:
                 start = named[0][0]
                 add(start, before.end(), "relation", relation="née")
@@ -1400,6 +1400,7 @@ class PeopleJudge:
                 word.lower() in self.people.function_words
                 and SENTENCE_START.search(text, max(0, match.start() - 20), match.start())
                 and not FINITE_AFTER.match(text, match.end())
+                and not (word.lower() in MODALS and S_VERB_AFTER.match(text, match.end()))  # "MAY KNOWS."
             ):
                 continue  # "Will review 2/7." opening a sentence, where the husband is Will
             if (

@@ -48,6 +48,11 @@ FINITE_AFTER = re.compile(
     r"|(?i:of)[ \t]+\d)",  # "NEIGHBOUR JACK STREET OF 29 CROMPTON WAY": an address follows
     re.M,
 )
+# "MAY KNOWS.", "will wants": a verb's -s form never follows a modal verb
+S_VERB_AFTER = re.compile(
+    r"[ \t]+(?i:(?!(?:always|perhaps|sometimes|afterwards|towards|besides|unless|thus|yes|this|its|his|hers|ours|"
+    r"theirs|us|as|less|plus)\b)[a-z]{2,}[a-rt-z]s)\b"
+)
 MODALS = frozenset({"will", "may", "might", "can", "must", "shall"})
 NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 ADVERBS = frozenset(
@@ -163,7 +168,7 @@ class Vocabulary:
         pause, a finite verb, a surname)."""
         if lower not in self.function_words or lower not in self.forenames:
             return False
-        if FINITE_AFTER.match(text, end) is not None:
+        if FINITE_AFTER.match(text, end) is not None or (lower in MODALS and S_VERB_AFTER.match(text, end)):
             return True
         following = NEXT_WORD.match(text, end)  # "WIFE-MAY PRITCHARD": a surname, no verb
         return lower in MODALS and following is not None and self.surname_only(following.group(1).lower())
