@@ -923,9 +923,6 @@ class PeopleJudge:
         # a relative's or a titled person's surname may be a word ("mum's boyfriend Robin
         # WARD", "Mr Ward stood by the door")
         relative = "relation" in candidate.evidence and len(tokens) > 1 and tokens[0] in self.vocabulary.forenames
-        # "Summer STREET DOB ...", "Jermaine STREET, 24": a first name, then a surname in
-        # capitals as a record prints it, with no house number before them (see below)
-        printed = "surname" in candidate.evidence and not HOUSE_NUMBER_BEFORE.search(text, max(0, candidate.start - 8), candidate.start)
         surname = (titled or relative) and tokens[-1] in self.people.surnames and written.split()[-1][:1].isupper()
         if all(t in not_names for t in tokens) and not surname and not ("relation" in candidate.evidence and written.istitle()):
             return True  # "ED", "Obs"; but "Son, Ed, was updated"
@@ -972,9 +969,11 @@ class PeopleJudge:
             return True  # "On Yasmin for 6 years", "stop Yasmin today": a medicine
         if not titled and not candidate.evidence & {"relation", "contact"} and self._among_medicines(text, candidate):
             return True  # "Yasmin/Lucette", "POP (Hana OTC, Cerazette)", "FABER (PATRICK)"
-        # "Summer STREET": a place word printed as a first name's surname
+        # "Summer STREET DOB ...", "Jermaine STREET, 24": a place word printed in capitals as a
+        # first name's surname, with no house number before them
         street_surname = (
-            printed
+            "surname" in candidate.evidence
+            and not HOUSE_NUMBER_BEFORE.search(text, max(0, candidate.start - 8), candidate.start)
             and tokens[-1] in self.people.place_words
             and tokens[-1] in self.people.surnames
             and written.split()[-1].isupper()

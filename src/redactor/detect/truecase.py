@@ -350,7 +350,8 @@ class Truecaser:
                 is_name = True
             elif state == "title":
                 # after "MR" in prose, only a name in capitals ("MR BAKER", not "MR enterography")
-                is_name = vocabulary.titled_name(lower, title) and (mode != MIXED or word.isupper() or not pending or not pending[1].isupper())
+                shouted_title = mode == MIXED and pending is not None and pending[1].isupper()
+                is_name = vocabulary.titled_name(lower, title) and (word.isupper() or not shouted_title)
             elif state in ("anchor", "and") or (state == "name" and listed and ("," in gap or "&" in gap)):
                 # in prose, only a known name ("her husband milovan" needs the gazetteer;
                 # "mum incl. rash" stays); in a lower-case or shouted note, any non-word
