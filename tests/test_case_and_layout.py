@@ -852,3 +852,44 @@ def test_a_maiden_name_with_an_apostrophe_and_a_modal_name_before_a_verb(analyse
     assert third_party(doc, "O'BRIEN")
     assert named_at(doc, doc.text.index("MAY KNOWS"))
     assert not named_at(doc, doc.text.index("MAY NEED"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "allocated SW Precious MOYO (Family Support Team).",
+        "assessed jointly by myself and AMHP Mark Fox; he did not meet criteria.",
+        "Handover ED 00:38 to NIC Heather Ng.",
+        "Our dispensing optician Cerys Williams has given him glasses.",
+        "Chaplain Rev. Dafydd Heart visited.",
+        "seen 15:40 by enp gail horsfall",
+        "ED informed (nurse in charge Sr Julie Massey).",
+        "08/04/2024 09:50  Kwabena A. (SN)",
+        "26 Jan 2024 08:50  Healthcare Admin (J. Kirk)",
+    ],
+)
+def test_more_roles_written_before_or_after_a_name(analyse, line):
+    doc = analyse(HEADER + line + "\n")
+    assert not [f.text for f in doc.findings if f.category is Category.THIRD_PARTY_NAME]
+
+
+def test_a_cross_reference_is_no_name_and_a_role_after_a_sentence_is_not_the_names(analyse):
+    """"(see LPA)" after a list of daughters is a cross-reference; ". GP informed" starts a
+    new sentence, so the child named before it is no professional."""
+    doc = analyse(
+        HEADER + "Visitors: daughters emily and jo (see LPA). Linked records: baby, son (see family tab)\n"
+        "Infant: Summer CARTER-BROOK. Referral to Children's Services re\nSummer. GP informed by task.\n"
+    )
+    assert not any(f.category is Category.THIRD_PARTY_NAME and "see" in f.text for f in doc.findings)
+    assert named_at(doc, doc.text.index("Summer. GP"))
+
+
+def test_the_patients_name_with_an_aside_or_after_a_person_label(analyse):
+    doc = analyse(
+        'Pt: Mrs Kathleen Bernadette McGRATH (known as "Kitty")   DOB 19/03/1936\n\n'
+        "I saw Mrs Kathleen Bernadette McGRATH at home. Mrs McGrath is frail.\n"
+    )
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Kathleen Bernadette McGRATH at")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mrs McGrath")
+    doc = analyse("Person: Mr Walter EASTAUGH          DOB: 08/05/1938\n\nMr Eastaugh was seen at home.\n")
+    assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mr Eastaugh")

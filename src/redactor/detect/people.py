@@ -111,7 +111,10 @@ DRUG_BEFORE = re.compile(
     r"(?:^|[\s.;:,])(?i:on|stop|stopped|started|restart|restarted|continue|cont|switch(?:ed)?[ \t]+to|"
     r"change(?:d)?[ \t]+to|prescribed|trial[ \t]+of|rx|treated[ \t]+with|tx[ \t]+with|given[ \t]+(?:a[ \t]+)?(?:dose[ \t]+of[ \t]+)?)[ \t]+$"
 )
-AGENCY_AFTER_RELATION = re.compile(r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice)\b")
+AGENCY_AFTER_RELATION = re.compile(
+    r"(?:['’]s)?[ \t]+(?i:services?|social[ \t]+care|centre|center|ward|unit|hospital|team|home|hospice|support|liaison|"
+    r"court|hub|nurse|workers?|practitioner|therapy|group)\b"
+)
 LIST_ITEM_BEFORE = re.compile(r"([^\W_]+)[ \t]*[,/][ \t]*$")
 LIST_ITEM_AFTER = re.compile(r"[ \t]*[,/][ \t]*([^\W_]+)")
 DETERMINERS = frozenset(
@@ -332,7 +335,7 @@ class PeopleJudge:
         role_acronyms = alternation(people.professional_acronyms)
         self.role_before = re.compile(
             rf"(?:\b(?i:{role_any_case})|\b(?:{role_acronyms}))\.?(?:[ \t]+(?:\d+|[A-Z]\.?))?[ \t]*[:\-(,]?[ \t]*"
-            rf"(?:{COURTESY}[ \t]+)?$"
+            rf"(?:{COURTESY}[ \t]+)?(?:[A-Z]\.[ \t]*)*$"  # "Healthcare Admin (J. Kirk)"
         )
         self.agency_line = re.compile(
             rf"[ \t]*(?:\d+[.)][ \t]*)?(?:[\w'’&,]+[ \t]+){{0,5}}?\b(?i:{alternation(people.agencies)})\b[^\n:\-–]{{0,50}}?"
@@ -349,7 +352,7 @@ class PeopleJudge:
         self.role_after = re.compile(
             # "(Consultant HPB Surgeon)", ", Head of Year 10 and Deputy DSL", "(Parkinson's Disease
             # Nurse Specialist)" (not "(Frank's sister)"), or a role word right after
-            rf"^(?:[ \t]*(?:,|\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&\-]+(?:['’]s(?=[ \t]+(?i:disease|syndrome|nurse|specialist)))?[ \t]+){{0,5}}|[ \t]+)"
+            rf"^(?:[ \t]*(?:,|\.?[ \t]*\(|-|–)[ \t]*(?:the[ \t]+|a[ \t]+|our[ \t]+)?(?:[A-Za-z0-9&\-]+(?:['’]s(?=[ \t]+(?i:disease|syndrome|nurse|specialist)))?[ \t]+){{0,5}}|[ \t]+)"
             # ... but not the role of the next person named ("Marlon REID - PC Brennan"); a
             # role word may be followed by its specialty ("Consultant Old Age Psychiatrist")
             rf"(?:\b(?i:{role_any_case})\b|\b(?:{role_acronyms})\b(?![ \t][A-Z][a-z]))"
@@ -535,6 +538,8 @@ class PeopleJudge:
             if AGE_AFTER.match(after):
                 add(match.start(), match.end(), "age")  # "Tobi (he's 9)", "Ebuka, 7 yrs"
             relation = self.relation_after.match(after)
+            if relation and AGENCY_AFTER_RELATION.match(after, relation.end()):
+                relation = None  # "SW Precious MOYO (Family Support Team)": an agency's name
             if relation and self._may_be_name(match.group("name")):  # "Chinedu OKONKWO (husband)"
                 rel = next(g for g in relation.groups() if g)
                 add(match.start(), match.end(), "relation", relation=rel.lower())
@@ -1181,7 +1186,8 @@ class PeopleJudge:
         relation_after_only = False
         if relation is None and self._may_be_name(written):
             match = self.relation_after.match(after)
-            if match:
+            # "SW Precious MOYO (Family Support Team)": the relation word opens an agency's name
+            if match and not AGENCY_AFTER_RELATION.match(after, match.end()):
                 relation = next(g for g in match.groups() if g).lower()
                 relation_after_only = True
 

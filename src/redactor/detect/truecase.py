@@ -335,7 +335,7 @@ class Truecaser:
                 gap = ""  # "DR J.P. HOLLIS": initials run together
             previous_lower = previous.lower()
             previous = word
-            if state == "name" and NICKNAME_GAP.match(gap) and lower in vocabulary.forenames:
+            if state == "name" and NICKNAME_GAP.match(gap) and lower in vocabulary.forenames and lower not in vocabulary.function_words:
                 state = "nickname"  # "SON WILLIAM (BILL) O'SULLIVAN"
             elif BREAK.search(gap) or (state == "name" and not LIST_JOIN.match(gap) and not AFTER_NICKNAME.match(gap)):
                 state, listed = None, False

@@ -18,7 +18,7 @@ TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "sir", "lady"
 _VALUE = r"(?P<value>[^\n|]*?)(?=\s{2,}|\t|\||$|,?\s+(?:DOB|D\.O\.B\.?|NHS|Date of [Bb]irth|born)\b)"
 LABELS = {
     "name": re.compile(
-        r"^[ \t]*(?:Patient(?: name| record)?|Pt|Name|Re|Child|Client|Service user|Young person|Resident)[ \t.]*:[ \t]*"
+        r"^[ \t]*(?:Patient(?: name| record)?|Pt|Name|Re|Child|Person|Client|Service user|Young person|Resident)[ \t.]*:[ \t]*"
         + _VALUE,
         re.M | re.I,
     ),
@@ -197,7 +197,9 @@ ADDRESS_WITH_POSTCODE = re.compile(
 
 
 def _looks_like_a_name(value: str) -> bool:
-    """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name."""
+    """ "Re: Our client Gareth Piper - request for a report" is a subject line, not a name;
+    a name's bracketed aside ("(known as "Kitty")") is no part of the test."""
+    value = re.sub(r"\([^()]*\)", " ", value).strip()
     words = value.replace(",", " ").split()
     if any(c.isdigit() for c in value):
         return False  # "Re: Outpatient assessment, 03/04/2024"
