@@ -893,3 +893,14 @@ def test_the_patients_name_with_an_aside_or_after_a_person_label(analyse):
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mrs McGrath")
     doc = analyse("Person: Mr Walter EASTAUGH          DOB: 08/05/1938\n\nMr Eastaugh was seen at home.\n")
     assert Category.THIRD_PARTY_NAME not in flagged_as(doc, "Mr Eastaugh")
+
+
+def test_a_word_name_after_a_preposition_of_time(analyse):
+    """A wife called Dawn: "WAKES AT DAWN WITH STIFF KNEES" is the hour; "UNTIL DAWN
+    FINISHES HER SHIFT" is the wife."""
+    doc = analyse(
+        HEADER + "NOK: WIFE DAWN, SAME ADDRESS.\nWAKES AT DAWN WITH STIFF KNEES.\n"
+        "KIDS STAY WITH NAN UNTIL DAWN FINISHES HER SHIFT.\n"
+    )
+    assert not named_at(doc, doc.text.index("DAWN WITH"))
+    assert named_at(doc, doc.text.index("DAWN FINISHES"))

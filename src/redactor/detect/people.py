@@ -1066,6 +1066,12 @@ class PeopleJudge:
                 # Capitals and lower case hide a name's shape; the model reads the
                 # context ("DAWN AND MARK WELL, CLEAN", "kuba and zosia are with"), and
                 # a word it tags that a name list knows is taken as it stands.
+                if (
+                    tokens[0] in self.people.english
+                    and TIME_BEFORE.search(text, max(0, candidate.start - 8), candidate.start)
+                    and not (NAME_VERB_AFTER.match(text, candidate.end) or S_VERB_AFTER.match(text, candidate.end))
+                ):
+                    return True  # "WAKES AT DAWN WITH", "SINCE DAWN PER": not "UNTIL DAWN FINISHES"
                 return not ("ner" in candidate.evidence and self._known_name(tokens[0]))
             # The language model alone tags lab terms and drug names as people; a
             # lone word it suggests must be a known first name or lead a sentence
@@ -1499,6 +1505,7 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;(\-–]|\n)[ \t]*$")
 # A surname after a first name: capitals ("Ruby BAKER") or lower case ("lisa baker").
 SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z]{2,}(?:['’\-][A-Z]+)?|[a-z]{2,})(?![\w'’-])")
 IDIOM_BEFORE = re.compile(r"\b(?i:at|by|until|till|of|in|on|from|per)[ \t]+$")  # "at dawn", "by dawn"
+TIME_BEFORE = re.compile(r"\b(?i:at|by|until|till|since)[ \t]+$")
 
 
 def _lower_case_around(text: str, offset: int, reach: int = 200) -> bool:
