@@ -167,6 +167,9 @@ def test_name_case(word, cased):
         ("son Ashton (7) at St Anselm's RC Primary, Pensford.", "St Anselm's RC Primary, Pensford"),
         ("her kids go to little acorns nursery and her mum has them weekends", "little acorns nursery"),
         ("Wife's mobile: 07700 900\n388.", "07700 900\n388"),
+        ("Her son Rob works nights as a porter at Kettlewick General Hospital.", "Kettlewick General Hospital"),
+        ("SON-BARRY WORKS ON THE NIGHT SHIFT AT TEESMOUTH AMMONIA.", "TEESMOUTH AMMONIA"),
+        ("Son Will is home on leave from 1st Battalion, Royal Northumbrian Rifles.", "1st Battalion, Royal Northumbrian Rifles"),
     ],
 )
 def test_relatives_identifiers_in_any_layout(analyse, text, identifier):
