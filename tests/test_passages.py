@@ -324,3 +324,17 @@ def test_a_request_not_to_disclose_and_a_queried_cause_in_the_word_lists(analyse
 def test_advice_not_to_share_or_drive_is_no_restriction(analyse):
     doc = analyse(HEADER + "Impetigo. Advised not to share towels. Told not to drive for 6 months.\n")
     assert not any(f.category is Category.SERIOUS_HARM for f in doc.findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NORCAP DETAILS GIVEN.\n",
+        "SECTION 51 COUNSELLING ARRANGED WITH SOCIAL SERVICES.\n",
+        "Sister Blessing has had her own follow-up here after egg collection.\n",
+        "She says the daughter she gave up for adoption has written to her.\n",
+    ],
+)
+def test_tracing_a_birth_family_and_egg_collection_are_legally_restricted(analyse, text):
+    doc = analyse(HEADER + text)
+    assert any(f.category is Category.LEGALLY_RESTRICTED for f in doc.findings)
