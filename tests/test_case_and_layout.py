@@ -719,6 +719,7 @@ def test_a_relatives_surname_takes_the_unknown_first_name_beside_it(analyse):
         "Consent: verbal from dad, PIL given. Vitamin D drops (Abidec) advised while breastfed.",
         "Asks about insulin timing on Shabbat and fast days: Yom Kippur plan with less Lantus.",
         "Asks when he can go back to work - packs boxes at Don Valley Foods, Attercliffe.",
+        "Chemo starts 17/03 at the Christie. Address on record: Holly Cottage, Fen Drove.",
     ],
 )
 def test_pets_places_brands_and_festivals_are_no_people(analyse, text):

@@ -199,6 +199,7 @@ NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:(?:[ ]|[ \t]*\n[ \t]*){SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
+THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 HYPHENED_BEFORE = re.compile(r"([^\W\d_]+)-$")
 TERM_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
 MONTHS = frozenset(m.lower() for m in calendar.month_name if m)
@@ -966,6 +967,8 @@ class PeopleJudge:
             return True  # "Craig-y-Don Parade": the end of a hyphened word; "Jan-Mar": months
         if tokens[0] in DETERMINERS and not candidate.evidence & {"relation", "contact"} and not titled:
             return True  # "An Initial Child Protection Conference"
+        if candidate.evidence <= {"ner", "forename", "name-shape"} and THE_BEFORE.search(text, max(0, candidate.start - 5), candidate.start):
+            return True  # "Chemo starts at the Christie": a person is not "the" anyone
         if (
             not titled
             and not candidate.evidence & {"relation", "contact"}
