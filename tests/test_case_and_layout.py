@@ -908,3 +908,14 @@ def test_a_word_name_after_a_preposition_of_time(analyse):
     )
     assert not named_at(doc, doc.text.index("DAWN WITH"))
     assert named_at(doc, doc.text.index("DAWN FINISHES"))
+
+
+def test_a_titled_signature_and_a_practice_after_a_name_are_staff(analyse):
+    """"Ms Helen Pryor" alone on a letter's line with her role on the next; a name
+    followed by its practice in a message's sign-off or a cc line."""
+    doc = analyse(
+        HEADER + "Yours sincerely\n\nMs Helen Pryor\nAdvanced Nurse Practitioner, EPAU\n\n"
+        "cc: Ms Joy Ogunleye, Kingsmead Health Centre\nKind regards, Summer Hayes, Corve Valley Surgery\n"
+    )
+    for name in ("Helen Pryor", "Joy Ogunleye", "Summer Hayes"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name

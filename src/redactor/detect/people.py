@@ -199,6 +199,10 @@ NEXT_LINE_LABEL = re.compile(r"[^\n:]{0,30}:")
 HYPHEN_WRAP = re.compile(rf"-[ \t]*\n[ \t]*{SURNAME_WORD}\b")
 PAREN_NAME = re.compile(rf"\((?P<name>{NAME_WORD}(?:(?:[ ]|[ \t]*\n[ \t]*){SURNAME_WORD})?)(?:\)|,)")  # "(Luca)", "(Morag Fairbairn, 07700 ...)"
 NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,}")
+# "Kind regards, Summer Hayes, Corve Valley Surgery", "cc: Ms Joy Ogunleye, Kingsmead Health Centre"
+PRACTICE_AFTER = re.compile(
+    r"[ \t]*,[ \t]*(?:[A-Z][\w'’&\-]*[ \t]+){1,4}(?:Surgery|Practice|Medical[ \t]+Centre|Health[ \t]+Centre|Medical[ \t]+Group)\b"
+)
 THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 HYPHENED_BEFORE = re.compile(r"([^\W\d_]+)-$")
 TERM_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -1275,6 +1279,7 @@ class PeopleJudge:
             or self._attendance_line(text, candidate)
             or (candidate.title and UNIT_BEFORE.search(before))
             or self.role_after.match(after)
+            or PRACTICE_AFTER.match(after)
             or self.from_organisation.match(after)
             or ("role" in candidate.evidence and relation is None)
         )
@@ -1639,9 +1644,11 @@ def _in_a_known_pair(text: str, start: int, end: int, pairs: set[tuple[str, str]
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """A name alone on its line, a courtesy title before it allowed ("Ms Helen Pryor")."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    return not text[line_start:start].strip(" \t([") and not text[end : line_end if line_end != -1 else len(text)].strip(" \t,)")
+    before = COURTESY_BEFORE.sub("", text[line_start:start])
+    return not before.strip(" \t([") and not text[end : line_end if line_end != -1 else len(text)].strip(" \t,)")
 
 
 def _signature(text: str, candidate: Candidate, words: int) -> bool:
