@@ -919,3 +919,16 @@ def test_a_titled_signature_and_a_practice_after_a_name_are_staff(analyse):
     )
     for name in ("Helen Pryor", "Joy Ogunleye", "Summer Hayes"):
         assert Category.THIRD_PARTY_NAME not in flagged_as(doc, name), name
+
+
+def test_a_surname_with_a_particle_and_a_place_in_brackets_after_a_relation(analyse):
+    """"Mrs Faith de Souza (daughter, London)": the whole name is the daughter's, "London"
+    is where she lives, and "de" alone never becomes a name."""
+    doc = analyse(
+        HEADER + "NOK 2: Mrs Faith de Souza (daughter, London)   020 7946 0381\n"
+        "NOK: daughter Lorraine Seddon (Leeds). Mrs de Souza rang. She is de facto carer.\n"
+    )
+    assert third_party(doc, "Faith de Souza")
+    assert third_party(doc, "de Souza rang")
+    for word in ("London", "Leeds", "de facto"):
+        assert Category.THIRD_PARTY_NAME not in flagged_as(doc, word), word

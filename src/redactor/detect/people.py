@@ -224,6 +224,8 @@ MONTH_AFTER = re.compile(r"[ \t]+(?:\d|(?i:last|next|this)[ \t]+year\b)")
 NAME_PARTICLES = frozenset(
     {"de", "van", "von", "bin", "binti", "al", "da", "le", "la", "du", "del", "der", "ibn"}
 )
+# "Mrs Faith de Souza", "Mr Jan van der Berg": lower-case particles inside a surname
+PARTICLES = rf"(?:(?:{'|'.join(sorted(NAME_PARTICLES))})[ ])*"
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss"})
 # "Interpreter: Tigrinya, Mr Tesfaldet ABRAHA", "Interpreter used - Vietnamese, Mr Duc TRAN"
 INTERPRETER_LINE = re.compile(rf"[ \t]*(?i:interpreter|interpreting)\b[^\n()]{{0,40}}[:,\-][ \t]*(?:{COURTESY}[ \t]+)?$")
@@ -389,7 +391,7 @@ class PeopleJudge:
         )
         self.owner_of_relation = re.compile(rf"['’]s[ \t]+(?i:{relation})\b")
         self.courtesy = re.compile(  # "Mrs\nKowalczyk": a letter's line may fall between them
-            rf"\b(?P<title>{COURTESY})(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>{INITIALS}{SURNAME_WORD}(?:[ ]{SURNAME_WORD})?)"
+            rf"\b(?P<title>{COURTESY})(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>{INITIALS}{PARTICLES}{SURNAME_WORD}(?:[ ]{PARTICLES}{SURNAME_WORD})?)"
         )
         self.role_titled = re.compile(
             rf"\b(?:Drs|Dr['’]s|Dr|Doctor|Prof|Professor|Nurse|Sister|Midwife|SW|HV|PC|DC|DS|DI|CPN|ANP|HCA|NP)\.?[ \t]+"
@@ -444,7 +446,7 @@ class PeopleJudge:
         for match in self.anchored.finditer(text):
             relation = match.group("rel").lower()
             name = match.group("name")
-            if _nursing_title(text, match.start("rel"), match.group("rel")) or not (
+            if _nursing_title(text, match.start("rel"), match.group("rel")) or self._a_place(_name_tokens(name)) or not (
                 self._may_be_name(name)
                 or (  # "her partner Big Kev", "nan Nana Pat": a nickname's first word
                     len(name.split()) > 1
@@ -514,8 +516,8 @@ class PeopleJudge:
             relation = self.relation_word.search(text, max(line_start, match.start() - 60), match.start())
             if relation and AGENCY_AFTER_RELATION.match(text, relation.end()):
                 continue  # "Children's services (Halbeck)": an agency, not a child
-            if relation and self._may_be_name(match.group("name")):
-                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
+            if relation and self._may_be_name(match.group("name")) and not self._a_place(_name_tokens(match.group("name"))):
+                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())  # not "(daughter, London)"
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
         for match in self.role_titled.finditer(text):
@@ -829,7 +831,12 @@ class PeopleJudge:
                     and token in patient_tokens | address_tokens
                 ):
                     continue  # a relative sharing the patient's surname: bare surname stays the patient's
-                if len(token) > 1 and token not in self.people.not_names and not self._is_role_word(token):
+                if (
+                    len(token) > 1
+                    and token not in self.people.not_names
+                    and token not in NAME_PARTICLES  # "de" of "de Souza" is no name alone
+                    and not self._is_role_word(token)
+                ):
                     previous = registry.get(token)
                     if previous is None or _rank(judgement) > _rank(previous):
                         registry[token] = judgement
