@@ -112,9 +112,7 @@ def test_hidden_contraception_and_termination_in_plain_words(analyse, text):
 def test_the_classifier_finds_a_passage_no_word_list_holds(analyse, detector):
     if detector.passages.classifier is None:
         pytest.skip("no sentence classifier in models/passages")
-    # (the model retrained on 2 December 2026 scores "Her story about the lost prescription
-    # has changed three times this month." 0.42, under its 0.5 threshold: a known miss)
-    sentence = "Her account of how the fall happened changed each time she told it."
+    sentence = "Her story about the lost prescription has changed three times this month."
     doc = analyse(HEADER + sentence + "\n")
     found = [f for f in doc.findings if f.rule == "passages/sentence-classifier"]
     assert found and found[0].text == sentence

@@ -446,7 +446,7 @@ class PeopleJudge:
         for match in self.anchored.finditer(text):
             relation = match.group("rel").lower()
             name = match.group("name")
-            if _nursing_title(text, match.start("rel"), match.group("rel")) or self._a_place(_name_tokens(name)) or not (
+            if _nursing_title(text, match.start("rel"), match.group("rel")) or not (
                 self._may_be_name(name)
                 or (  # "her partner Big Kev", "nan Nana Pat": a nickname's first word
                     len(name.split()) > 1
@@ -516,8 +516,8 @@ class PeopleJudge:
             relation = self.relation_word.search(text, max(line_start, match.start() - 60), match.start())
             if relation and AGENCY_AFTER_RELATION.match(text, relation.end()):
                 continue  # "Children's services (Halbeck)": an agency, not a child
-            if relation and self._may_be_name(match.group("name")) and not self._a_place(_name_tokens(match.group("name"))):
-                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())  # not "(daughter, London)"
+            if relation and self._may_be_name(match.group("name")):
+                add(match.start("name"), match.end("name"), "relation", relation=relation.group().lower())
         for match in self.courtesy.finditer(text):
             add(match.start("name"), match.end("name"), "title", title=match.group("title"))
         for match in self.role_titled.finditer(text):
