@@ -203,6 +203,8 @@ NER_SEPARATOR = re.compile(r"-{2,}|[ \t]+[-–][ \t]+|[;,()\n]|\.[ \t]+|[ \t]{2,
 PRACTICE_AFTER = re.compile(
     r"[ \t]*,[ \t]*(?:[A-Z][\w'’&\-]*[ \t]+){1,4}(?:Surgery|Practice|Medical[ \t]+Centre|Health[ \t]+Centre|Medical[ \t]+Group)\b"
 )
+# What the model, the first-name list or a name's shape say alone: no word beside the name.
+WEAK_EVIDENCE = frozenset({"ner", "forename", "name-shape"})
 THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 HYPHENED_BEFORE = re.compile(r"([^\W\d_]+)-$")
 TERM_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -544,9 +546,7 @@ class PeopleJudge:
                 add(match.start(), match.end(), "role")  # "Clare Devlin - Designated Safeguarding Lead"
             if AGE_AFTER.match(after):
                 add(match.start(), match.end(), "age")  # "Tobi (he's 9)", "Ebuka, 7 yrs"
-            relation = self.relation_after.match(after)
-            if relation and AGENCY_AFTER_RELATION.match(after, relation.end()):
-                relation = None  # "SW Precious MOYO (Family Support Team)": an agency's name
+            relation = self._relation_after(after)
             if relation and self._may_be_name(match.group("name")):  # "Chinedu OKONKWO (husband)"
                 rel = next(g for g in relation.groups() if g)
                 add(match.start(), match.end(), "relation", relation=rel.lower())
@@ -965,7 +965,9 @@ class PeopleJudge:
             term = TERM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
             if len(tokens[0]) <= 3 and term and term.group(1).lower() in self.people.clinical:
                 return True  # "typhoid Vi", "Typhim Vi": a short word after a clinical term is part of it
-        if candidate.evidence <= {"ner", "forename", "name-shape"} and (
+        # "Craig-y-Don Parade": the end of a hyphened word; "Jan-Mar": months; "at the
+        # Christie": a person is not "the" anyone
+        if candidate.evidence <= WEAK_EVIDENCE and (
             (
                 (joined := HYPHENED_BEFORE.search(text, max(0, candidate.start - 30), candidate.start))
                 and not self.vocabulary.is_relation(joined.group(1).lower())  # "WIFE-MAY PRITCHARD"
@@ -974,12 +976,11 @@ class PeopleJudge:
                 len(parts := re.split(r"[-/–]", written.lower())) > 1
                 and all(part in MONTHS or part in MONTH_ABBREVIATIONS for part in parts)
             )
+            or THE_BEFORE.search(text, max(0, candidate.start - 5), candidate.start)
         ):
-            return True  # "Craig-y-Don Parade": the end of a hyphened word; "Jan-Mar": months
+            return True
         if tokens[0] in DETERMINERS and not candidate.evidence & {"relation", "contact"} and not titled:
             return True  # "An Initial Child Protection Conference"
-        if candidate.evidence <= {"ner", "forename", "name-shape"} and THE_BEFORE.search(text, max(0, candidate.start - 5), candidate.start):
-            return True  # "Chemo starts at the Christie": a person is not "the" anyone
         if (
             not titled
             and not candidate.evidence & {"relation", "contact"}
@@ -1023,7 +1024,7 @@ class PeopleJudge:
             ):
                 return True  # "Acnecide OTC", "Possible CSE"; but "Mary COX"
         after = text[candidate.end : candidate.end + 40]
-        if candidate.evidence <= {"ner", "name-shape", "forename"} and ORGANISATION_AFTER.match(after):
+        if candidate.evidence <= WEAK_EVIDENCE and ORGANISATION_AFTER.match(after):
             return True  # "Ystrad Valley Community Podiatry Service"
         place = re.match(rf"[ \t]*(?:'s[ \t]+)?([{UP}{LOW}]+(?:[ \t]+[{UP}{LOW}]+)?)", after)
         if place:
@@ -1039,7 +1040,7 @@ class PeopleJudge:
             return True
         if EPONYM_AFTER.match(text, candidate.end) or (len(tokens) > 1 and tokens[-1] in INSTRUMENT_WORDS):
             return True  # "Gilbert's syndrome", "Baker's cyst", "Thomas test", "Abbey Pain Scale"
-        if candidate.evidence <= {"ner", "forename", "name-shape"} and (
+        if candidate.evidence <= WEAK_EVIDENCE and (
             self._a_place(tokens)
             or PLACE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
             or (
@@ -1097,6 +1098,12 @@ class PeopleJudge:
             ):
                 return True
         return False
+
+    def _relation_after(self, after: str) -> re.Match[str] | None:
+        """A relation word written after a name ("Chinedu OKONKWO (husband)"), unless it
+        opens an agency's name ("SW Precious MOYO (Family Support Team)")."""
+        match = self.relation_after.match(after)
+        return None if match is None or AGENCY_AFTER_RELATION.match(after, match.end()) else match
 
     def _attendance_line(self, text: str, candidate: Candidate) -> bool:
         """An interpreter's line, or a meeting's attendance list: an agency, then the name
@@ -1205,9 +1212,8 @@ class PeopleJudge:
             relation = None  # "Family: Jessica's mother ...": whose mother, not a relative
         relation_after_only = False
         if relation is None and self._may_be_name(written):
-            match = self.relation_after.match(after)
-            # "SW Precious MOYO (Family Support Team)": the relation word opens an agency's name
-            if match and not AGENCY_AFTER_RELATION.match(after, match.end()):
+            match = self._relation_after(after)
+            if match:
                 relation = next(g for g in match.groups() if g).lower()
                 relation_after_only = True
 
@@ -1493,9 +1499,6 @@ class PeopleJudge:
         )
 
 
-# Names only the model or the first-name list found: too weak to lend their judgement
-# to a word beside them.
-WEAK_RULES = frozenset({"people/first-name-list", "people/ner-person", "people/person-name"})
 # A capitalised word right beside a mention, on the same line: "DAWIT TESFAY".
 NEIGHBOUR_BEFORE = re.compile(rf"(?<![\w'’-])([{UP}][{UP}{LOW}'’\-]+)[ ]$")
 NEIGHBOUR_AFTER = re.compile(rf"[ ]([{UP}][{UP}{LOW}'’\-]+)(?![\w'’-])")
@@ -1575,6 +1578,9 @@ _RANK = {Category.PATIENT_IDENTIFIER: 0, Category.PROFESSIONAL: 1, Category.THIR
 DEFAULT_RULES = frozenset(
     {"people/titled-name", "people/person-name", "people/first-name-list", "people/ner-person"}
 )
+# Of those, the names only the model or the first-name list found: too weak to lend their
+# judgement to a word beside them (a title says a person is named there).
+WEAK_RULES = DEFAULT_RULES - {"people/titled-name"}
 
 
 def _strength(judgement: Judgement) -> tuple[float, bool]:
